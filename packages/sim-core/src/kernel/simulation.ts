@@ -1,0 +1,615 @@
+import { Immer, enablePatches, isDraft, type Patch } from "immer";
+import { assert, unreachable } from "./assert";
+import { EventQueue, type Scheduled } from "./event-queue";
+import type { Fault, FaultSchedule } from "./faults";
+import { faultProblems } from "./fault-validation";
+import { ZERO_US, WALL_CLOCK_EPOCH_MS, us, type Micros } from "./time";
+import { DEFAULT_NETWORK_OPTIONS, Network, type Connection, type Direction, type MessageFate, type NetworkOptions, type Packet } from "../net/network";
+import type { AnyProcessModel, BootCtx, ConnId, Ctx, Message, ProcessEvent, ProcessId } from "../process/model";
+import { RandomStream, Seeds } from "../rng/streams";
+import { NET_NODE, TRACE_SCHEMA_VERSION, type TraceEvent, type TraceHeader, type TraceRecord } from "../trace/events";
+import { TraceHasher, traceLine, traceRecord } from "../trace/format";
+
+enablePatches();
+
+/** The simulator's version, written into every trace header. */
+export const SIM_VERSION = "0.1.0";
+
+/**
+ * fast: handlers change state objects in place (sweeps, benchmarks).
+ * trace: handlers run under immer's produce; every change is recorded as patches, and every
+ * message's fate is logged. Both modes give the same trace, byte for byte.
+ */
+export type SimulationMode = "fast" | "trace";
+
+export interface SimulationOptions {
+  readonly seed: string | number;
+  readonly mode?: SimulationMode;
+  /** The scenario's name, for the trace header. */
+  readonly scenario?: string;
+  readonly network?: Partial<NetworkOptions>;
+  /** Receives each trace.jsonl line as it is produced, the header first. */
+  readonly onTraceLine?: (line: string) => void;
+}
+
+export type ProcessStatus = "new" | "running" | "paused" | "crashed" | "exited";
+
+/** messages.jsonl, one line per fate of a message (trace mode). */
+export interface MessageRecord {
+  readonly atUs: number;
+  readonly id: number;
+  readonly from: ProcessId;
+  readonly to: ProcessId;
+  readonly kind: string;
+  readonly fate: MessageFate;
+  /** Retransmissions it needed, when a lossy link made it need any. */
+  readonly retransmits?: number;
+}
+
+/** patches.jsonl after its first line: the changes one handled event made (trace mode). */
+export interface PatchRecord {
+  /** The number of the handled event, counting from 1. */
+  readonly seq: number;
+  readonly atUs: number;
+  readonly node: ProcessId;
+  readonly patches: readonly Patch[];
+}
+
+/** Raised when a handler or an invariant fails: says where, when, and how to replay. */
+export class SimulationError extends Error {
+  override readonly name = "SimulationError";
+  constructor(
+    message: string,
+    readonly seed: string,
+    readonly atUs: number,
+    readonly node: string | null,
+    readonly traceHash: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${message}\n  at ${atUs} µs${node === null ? "" : ` on ${node}`}; seed ${seed}; trace hash so far ${traceHash}`, options);
+  }
+}
+
+// Kinds of agenda entries. Plain numbers keep the hot loop's switch cheap.
+const TIMER = 0;
+const ARRIVAL = 1;
+const FAULT = 2;
+const START = 3;
+
+class Entry implements Scheduled {
+  seq = 0;
+  constructor(
+    public atUs: Micros,
+    readonly kind: number,
+    readonly proc: ProcessRecord | null,
+    readonly dir: Direction | null,
+    readonly name: string,
+    readonly token: number,
+    readonly fault: Fault | null,
+  ) {}
+}
+
+interface TimerSlot {
+  token: number;
+}
+
+/** The kernel's bookkeeping for one process; the model's state is `state`. */
+class ProcessRecord {
+  status: ProcessStatus = "new";
+  state: object = {};
+  incarnation = 0;
+  readonly timers = new Map<string, TimerSlot>();
+  /** Events that reached the process while it was paused, in arrival order. */
+  inbox: ProcessEvent[] = [];
+  /** Timers that came due while it was paused: [name, token], in due order. */
+  overdue: [string, number][] = [];
+  wallOffsetMs = 0;
+  hasPersisted = false;
+  persisted: unknown = undefined;
+  exitRequested = false;
+  readonly streams = new Map<string, RandomStream>();
+  readonly conns = new Set<Connection>();
+  ctx!: ProcessCtx;
+  constructor(
+    readonly id: ProcessId,
+    readonly model: AnyProcessModel,
+  ) {}
+}
+
+/** The `ctx` handed to a process's handler; one per process, reused for every event. */
+class ProcessCtx implements Ctx<Message>, BootCtx {
+  constructor(
+    private readonly sim: Simulation,
+    private readonly proc: ProcessRecord,
+  ) {}
+  get self(): ProcessId {
+    return this.proc.id;
+  }
+  get nowUs(): Micros {
+    return this.sim.nowUs;
+  }
+  get incarnation(): number {
+    return this.proc.incarnation;
+  }
+  wallMs(): number {
+    return WALL_CLOCK_EPOCH_MS + Math.floor(this.sim.nowUs / 1000) + this.proc.wallOffsetMs;
+  }
+  rng(name: string): RandomStream {
+    let stream = this.proc.streams.get(name);
+    if (stream === undefined) {
+      stream = this.sim.stream(`node/${this.proc.id}/${name}`);
+      this.proc.streams.set(name, stream);
+    }
+    return stream;
+  }
+  connect(peer: ProcessId, channel: string): ConnId {
+    return this.sim.connectFrom(this.proc, peer, channel);
+  }
+  send(conn: ConnId, message: Message): void {
+    this.sim.sendFrom(this.proc, conn, message);
+  }
+  close(conn: ConnId): void {
+    this.sim.closeFrom(this.proc, conn);
+  }
+  setTimer(name: string, afterUs: Micros): void {
+    this.sim.setTimerOf(this.proc, name, afterUs);
+  }
+  cancelTimer(name: string): void {
+    this.proc.timers.delete(name);
+  }
+  emit(event: TraceEvent): void {
+    this.sim.emitFrom(this.proc, event);
+  }
+  exit(): void {
+    this.proc.exitRequested = true;
+  }
+}
+
+/**
+ * The discrete-event kernel. One run is a pure function of the seed, the processes added, and
+ * the faults scheduled: the agenda is ordered by (time, insertion sequence), all randomness comes
+ * from named seeded streams, and nothing reads the host's clock.
+ */
+export class Simulation {
+  readonly seed: string;
+  readonly mode: SimulationMode;
+  readonly scenario: string;
+  /** Every trace record so far, in order. */
+  readonly trace: TraceRecord[] = [];
+  /** Trace mode only: every message fate and every state change. */
+  readonly messageLog: MessageRecord[] = [];
+  readonly patchLog: PatchRecord[] = [];
+  /** Trace mode only: each process's state when it was first booted, for patches.jsonl's first line. */
+  readonly initialStates: Record<ProcessId, unknown> = {};
+
+  private now: Micros = ZERO_US;
+  private readonly agenda = new EventQueue<Entry>();
+  private readonly processes = new Map<ProcessId, ProcessRecord>();
+  private readonly seeds: Seeds;
+  private readonly network: Network;
+  private readonly hasher = new TraceHasher();
+  private readonly onTraceLine: ((line: string) => void) | undefined;
+  private readonly immer: Immer | null;
+  private nextTimerToken = 1;
+  private handled = 0;
+  /** The process whose handler is running, for error messages. */
+  private current: ProcessRecord | null = null;
+
+  constructor(options: SimulationOptions) {
+    this.seed = String(options.seed);
+    this.mode = options.mode ?? "fast";
+    this.scenario = options.scenario ?? "";
+    this.seeds = new Seeds(this.seed);
+    this.onTraceLine = options.onTraceLine;
+    // autoFreeze catches a model that keeps a reference to its state past the handler.
+    this.immer = this.mode === "trace" ? new Immer({ autoFreeze: true }) : null;
+    this.network = new Network(
+      {
+        now: () => this.now,
+        scheduleArrival: (dir, atUs) => this.agenda.push(new Entry(atUs as Micros, ARRIVAL, null, dir, "", 0, null)),
+        isListening: (pid) => {
+          const status = this.processes.get(pid)?.status;
+          return status === "running" || status === "paused";
+        },
+        deliver: (pid, event) => this.deliver(this.processes.get(pid)!, event),
+        trackConnection: (pid, conn, open) => {
+          const proc = this.processes.get(pid)!;
+          if (open) proc.conns.add(conn);
+          else proc.conns.delete(conn);
+        },
+        stream: (path) => this.stream(path),
+        recordMessage: this.mode === "trace" ? (dir, packet, fate) => this.recordMessage(dir, packet, fate) : null,
+      },
+      { ...DEFAULT_NETWORK_OPTIONS, ...options.network },
+    );
+    const header: TraceHeader = { schemaVersion: TRACE_SCHEMA_VERSION, scenario: this.scenario, seed: this.seed, sim: SIM_VERSION };
+    this.writeLine(traceLine(header));
+  }
+
+  // ---- reading the run ----------------------------------------------------------------------
+
+  get nowUs(): Micros {
+    return this.now;
+  }
+
+  /** Handler invocations so far: the unit of the kernel's throughput. */
+  get eventsHandled(): number {
+    return this.handled;
+  }
+
+  /** SHA-256 of trace.jsonl as it stands. */
+  traceHash(): string {
+    return this.hasher.hex();
+  }
+
+  processIds(): ProcessId[] {
+    return [...this.processes.keys()];
+  }
+
+  hasProcess(pid: ProcessId): boolean {
+    return this.processes.has(pid);
+  }
+
+  status(pid: ProcessId): ProcessStatus {
+    return this.record(pid).status;
+  }
+
+  /** The process's current state (its last state, once it is down). Do not change it. */
+  state<S = unknown>(pid: ProcessId): Readonly<S> {
+    return this.record(pid).state as S;
+  }
+
+  /** What the process's model persisted when it last went down, if it has. */
+  persisted(pid: ProcessId): unknown {
+    return this.record(pid).persisted;
+  }
+
+  openConnections(): number {
+    return this.network.openConnections();
+  }
+
+  /** A named stream of this run's seed; the same path always gives the same draws. */
+  stream(path: string): RandomStream {
+    return this.seeds.stream(path);
+  }
+
+  // ---- building the run ---------------------------------------------------------------------
+
+  /** Adds a process that boots at `startAtUs` (now, by default). */
+  addProcess(pid: ProcessId, model: AnyProcessModel, options: { startAtUs?: Micros } = {}): void {
+    assert(!this.processes.has(pid), `process ${pid} was added twice`);
+    assert(pid !== NET_NODE, `"${NET_NODE}" names the network and cannot be a process`);
+    const proc = new ProcessRecord(pid, model);
+    proc.ctx = new ProcessCtx(this, proc);
+    this.processes.set(pid, proc);
+    const at = options.startAtUs ?? this.now;
+    assert(at >= this.now, `process ${pid} cannot start in the past (${at} < ${this.now})`);
+    this.agenda.push(new Entry(at, START, proc, null, "", 0, null));
+  }
+
+  /** Puts a fault on the agenda. A malformed fault is refused here, with what is wrong. */
+  schedule(fault: Fault, atUs: Micros): void {
+    const problems = faultProblems(fault, (pid) => this.processes.has(pid));
+    if (problems.length > 0) throw new RangeError(`bad fault ${JSON.stringify(fault)}: ${problems.join("; ")}`);
+    assert(atUs >= this.now, `a fault cannot be scheduled in the past (${atUs} < ${this.now})`);
+    this.agenda.push(new Entry(atUs, FAULT, null, null, "", 0, fault));
+  }
+
+  scheduleAll(schedule: FaultSchedule): void {
+    for (const { atUs, fault } of schedule) this.schedule(fault, us(atUs));
+  }
+
+  /** Applies a fault now, before anything else due at this instant that is not yet handled. */
+  apply(fault: Fault): void {
+    const problems = faultProblems(fault, (pid) => this.processes.has(pid));
+    if (problems.length > 0) throw new RangeError(`bad fault ${JSON.stringify(fault)}: ${problems.join("; ")}`);
+    this.guarded(null, () => this.applyFault(fault));
+  }
+
+  // ---- running ------------------------------------------------------------------------------
+
+  /** Handles the next entry on the agenda. Returns false when nothing is left to do. */
+  step(): boolean {
+    const entry = this.agenda.pop();
+    if (entry === undefined) return false;
+    assert(entry.atUs >= this.now, "the agenda went back in time");
+    this.now = entry.atUs;
+    this.guarded(entry.proc, () => this.dispatch(entry));
+    return true;
+  }
+
+  /** Runs every entry due at or before `limitUs`, then sets the clock to `limitUs`. */
+  runUntil(limitUs: Micros): void;
+  /** Runs until `done()` holds (checked after each entry) or the clock would pass `limitUs`. */
+  runUntil(done: () => boolean, limitUs: Micros): boolean;
+  runUntil(arg: Micros | (() => boolean), limitUs?: Micros): boolean | void {
+    if (typeof arg === "number") {
+      this.runTo(arg, null);
+      return;
+    }
+    assert(limitUs !== undefined, "runUntil(predicate) needs a time limit");
+    return this.runTo(limitUs, arg);
+  }
+
+  runFor(durationUs: Micros): void {
+    this.runTo(us(this.now + durationUs), null);
+  }
+
+  private runTo(limitUs: Micros, done: (() => boolean) | null): boolean {
+    assert(limitUs >= this.now, `cannot run back to ${limitUs} µs from ${this.now} µs`);
+    if (done !== null && done()) return true;
+    for (;;) {
+      const next = this.agenda.peek();
+      if (next === undefined || next.atUs > limitUs) break;
+      this.step();
+      if (done !== null && done()) return true;
+    }
+    this.now = limitUs;
+    return false;
+  }
+
+  private dispatch(entry: Entry): void {
+    switch (entry.kind) {
+      case ARRIVAL:
+        this.network.onArrival(entry.dir!);
+        return;
+      case TIMER:
+        this.fireTimer(entry.proc!, entry.name, entry.token);
+        return;
+      case FAULT:
+        this.applyFault(entry.fault!);
+        return;
+      case START:
+        this.boot(entry.proc!, false);
+        return;
+      default:
+        throw new Error(`unknown agenda entry kind ${entry.kind}`);
+    }
+  }
+
+  private guarded(proc: ProcessRecord | null, body: () => void): void {
+    try {
+      body();
+    } catch (error) {
+      if (error instanceof SimulationError) throw error;
+      const node = this.current?.id ?? proc?.id ?? null;
+      this.current = null;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new SimulationError(message, this.seed, this.now, node, this.traceHash(), { cause: error });
+    }
+  }
+
+  // ---- processes ----------------------------------------------------------------------------
+
+  private record(pid: ProcessId): ProcessRecord {
+    const proc = this.processes.get(pid);
+    if (proc === undefined) throw new RangeError(`no process "${pid}" in this run (have: ${this.processIds().join(", ")})`);
+    return proc;
+  }
+
+  private boot(proc: ProcessRecord, restarted: boolean): void {
+    proc.status = "running";
+    proc.exitRequested = false;
+    proc.state = restarted && proc.hasPersisted ? proc.model.restore(proc.persisted, proc.ctx) : proc.model.init(proc.ctx);
+    if (this.immer !== null) {
+      // Freeze it as immer would, and let patches.jsonl know where each process started from.
+      proc.state = this.immer.produce(proc.state, () => undefined);
+      if (restarted) this.patchLog.push({ seq: this.handled, atUs: this.now, node: proc.id, patches: [{ op: "replace", path: [], value: proc.state }] });
+      else this.initialStates[proc.id] = proc.state;
+    }
+    this.emit(proc.id, { type: "processStarted", incarnation: proc.incarnation, restarted });
+    this.invoke(proc, { type: "start", restarted });
+  }
+
+  /** Hands an event to a process: now if it runs, later if it is paused, never if it is down. */
+  private deliver(proc: ProcessRecord, event: ProcessEvent): void {
+    if (proc.status === "running") this.invoke(proc, event);
+    else if (proc.status === "paused") proc.inbox.push(event);
+  }
+
+  private invoke(proc: ProcessRecord, event: ProcessEvent): void {
+    this.handled++;
+    this.current = proc;
+    if (this.immer === null) {
+      proc.model.handle(proc.state, event, proc.ctx);
+    } else {
+      const [next, patches] = this.immer.produceWithPatches(proc.state, (draft: object) => {
+        proc.model.handle(draft, event, proc.ctx);
+      });
+      proc.state = next;
+      if (patches.length > 0) this.patchLog.push({ seq: this.handled, atUs: this.now, node: proc.id, patches });
+    }
+    this.current = null;
+    if (proc.exitRequested) this.takeDown(proc, "exit");
+  }
+
+  setTimerOf(proc: ProcessRecord, name: string, afterUs: Micros): void {
+    assert(Number.isSafeInteger(afterUs) && afterUs >= 0, () => `${proc.id} set timer "${name}" ${afterUs} µs ahead: want a whole number ≥ 0`);
+    const token = this.nextTimerToken++;
+    const slot = proc.timers.get(name);
+    if (slot === undefined) proc.timers.set(name, { token });
+    else slot.token = token;
+    this.agenda.push(new Entry((this.now + afterUs) as Micros, TIMER, proc, null, name, token, null));
+  }
+
+  private fireTimer(proc: ProcessRecord, name: string, token: number): void {
+    const slot = proc.timers.get(name);
+    if (slot === undefined || slot.token !== token) return; // cancelled or re-armed since
+    if (proc.status === "paused") {
+      proc.overdue.push([name, token]);
+      return;
+    }
+    proc.timers.delete(name);
+    this.invoke(proc, { type: "timer", name });
+  }
+
+  connectFrom(proc: ProcessRecord, peer: ProcessId, channel: string): ConnId {
+    assert(this.processes.has(peer), () => `${proc.id} connected to unknown process "${peer}"`);
+    return this.network.connect(proc.id, peer, channel);
+  }
+
+  sendFrom(proc: ProcessRecord, conn: ConnId, message: Message): void {
+    if (this.immer !== null) assertNoDraft(message, () => `${proc.id} sent a ${message.type} message`);
+    this.network.send(proc.id, conn, message);
+  }
+
+  closeFrom(proc: ProcessRecord, conn: ConnId): void {
+    this.network.close(proc.id, conn);
+  }
+
+  emitFrom(proc: ProcessRecord, event: TraceEvent): void {
+    if (this.immer !== null) assertNoDraft(event, () => `${proc.id} emitted a ${event.type} event`);
+    this.emit(proc.id, event);
+  }
+
+  /** A crash or an exit: the model says what survives; timers, inbox and sockets go. */
+  private takeDown(proc: ProcessRecord, how: "crash" | "exit"): void {
+    proc.persisted = proc.model.persist(proc.state, how);
+    proc.hasPersisted = true;
+    proc.status = how === "crash" ? "crashed" : "exited";
+    proc.exitRequested = false;
+    proc.timers.clear();
+    proc.inbox = [];
+    proc.overdue = [];
+    this.network.closeAll(proc.id, proc.conns);
+    this.emit(proc.id, how === "crash" ? { type: "processCrashed" } : { type: "processExited" });
+  }
+
+  private isAlive(proc: ProcessRecord): boolean {
+    return proc.status === "running" || proc.status === "paused";
+  }
+
+  // ---- faults -------------------------------------------------------------------------------
+
+  private applyFault(fault: Fault): void {
+    switch (fault.type) {
+      case "kill": {
+        const proc = this.record(fault.node);
+        if (!this.isAlive(proc)) return this.skip(fault, fault.node, `it is ${proc.status}`);
+        this.emit(fault.node, { type: "faultApplied", fault });
+        this.takeDown(proc, "crash");
+        return;
+      }
+      case "shutdown": {
+        const proc = this.record(fault.node);
+        if (!this.isAlive(proc)) return this.skip(fault, fault.node, `it is ${proc.status}`);
+        this.emit(fault.node, { type: "faultApplied", fault });
+        this.deliver(proc, { type: "shutdown" });
+        return;
+      }
+      case "pause": {
+        const proc = this.record(fault.node);
+        if (proc.status !== "running") return this.skip(fault, fault.node, `it is ${proc.status}`);
+        this.emit(fault.node, { type: "faultApplied", fault });
+        proc.status = "paused";
+        this.emit(fault.node, { type: "processPaused" });
+        return;
+      }
+      case "resume": {
+        const proc = this.record(fault.node);
+        if (proc.status !== "paused") return this.skip(fault, fault.node, `it is ${proc.status}`);
+        this.emit(fault.node, { type: "faultApplied", fault });
+        this.resume(proc);
+        return;
+      }
+      case "restart": {
+        const proc = this.record(fault.node);
+        if (proc.status === "new") return this.skip(fault, fault.node, "it has not started yet");
+        this.emit(fault.node, { type: "faultApplied", fault });
+        if (this.isAlive(proc)) this.takeDown(proc, "crash");
+        proc.incarnation++;
+        this.boot(proc, true);
+        return;
+      }
+      case "clockJump": {
+        const proc = this.record(fault.node);
+        this.emit(fault.node, { type: "faultApplied", fault });
+        proc.wallOffsetMs += fault.deltaMs;
+        this.emit(fault.node, { type: "clockJumped", deltaMs: fault.deltaMs });
+        return;
+      }
+      case "partition":
+        this.network.partition(fault.groups, fault.oneWay ?? false, fault.name);
+        this.emit(NET_NODE, { type: "faultApplied", fault });
+        return;
+      case "heal":
+        if (this.network.heal(fault.name) === 0) return this.skip(fault, NET_NODE, fault.name === undefined ? "no partition is in place" : `no partition is named "${fault.name}"`);
+        this.emit(NET_NODE, { type: "faultApplied", fault });
+        return;
+      case "delay":
+        this.network.setDelay(fault.from, fault.to, Math.round(fault.extraMs * 1000));
+        this.emit(NET_NODE, { type: "faultApplied", fault });
+        return;
+      case "loss":
+        this.network.setLoss(fault.from, fault.to, fault.rate);
+        this.emit(NET_NODE, { type: "faultApplied", fault });
+        return;
+      case "clog":
+      case "unclog":
+        this.network.setClogged(fault.from, fault.to, fault.type === "clog");
+        this.emit(NET_NODE, { type: "faultApplied", fault });
+        return;
+      case "hold":
+        this.network.hold(fault.name, fault.from, fault.to, fault.kinds);
+        this.emit(NET_NODE, { type: "faultApplied", fault });
+        return;
+      case "release":
+        if (!this.network.release(fault.name)) return this.skip(fault, NET_NODE, `no hold is named "${fault.name}"`);
+        this.emit(NET_NODE, { type: "faultApplied", fault });
+        return;
+      default:
+        unreachable(fault, "fault");
+    }
+  }
+
+  private skip(fault: Fault, node: string, reason: string): void {
+    this.emit(node, { type: "faultSkipped", fault, reason });
+  }
+
+  /**
+   * SIGCONT. Redis's event loop (ae.c:aeProcessEvents) handles ready sockets before due time
+   * events, so what arrived while the process was stopped is handled first, then every timer
+   * that came due meanwhile fires at once, in the order it came due.
+   */
+  private resume(proc: ProcessRecord): void {
+    proc.status = "running";
+    const inbox = proc.inbox;
+    const overdue = proc.overdue;
+    proc.inbox = [];
+    proc.overdue = [];
+    this.emit(proc.id, { type: "processResumed", queuedEvents: inbox.length, overdueTimers: overdue.length });
+    for (const event of inbox) {
+      if (proc.status !== "running") return;
+      this.invoke(proc, event);
+    }
+    for (const [name, token] of overdue) {
+      if (proc.status !== "running") return;
+      this.fireTimer(proc, name, token);
+    }
+  }
+
+  // ---- trace --------------------------------------------------------------------------------
+
+  private emit(node: string, event: TraceEvent): void {
+    const record = traceRecord(this.now, node, event);
+    this.trace.push(record);
+    this.writeLine(traceLine(record));
+  }
+
+  private writeLine(line: string): void {
+    this.hasher.update(line);
+    this.onTraceLine?.(line);
+  }
+
+  private recordMessage(dir: Direction, packet: Packet, fate: MessageFate): void {
+    const record: MessageRecord = { atUs: this.now, id: packet.id, from: dir.from, to: dir.to, kind: packet.message!.type, fate };
+    this.messageLog.push(packet.retransmits > 0 && fate === "delivered" ? { ...record, retransmits: packet.retransmits } : record);
+  }
+}
+
+/** Trace mode: a draft inside a message or event would be revoked when the handler returns. */
+function assertNoDraft(value: unknown, what: () => string, depth = 0): void {
+  if (value === null || typeof value !== "object" || depth > 8) return;
+  assert(!isDraft(value), () => `${what()} holding a piece of its state: build messages and events from copies`);
+  for (const key in value) assertNoDraft((value as Record<string, unknown>)[key], what, depth + 1);
+}

@@ -1,0 +1,472 @@
+import { assert } from "../kernel/assert";
+import type { Micros } from "../kernel/time";
+import type { ConnId, Message, ProcessEvent, ProcessId } from "../process/model";
+import type { RandomStream } from "../rng/streams";
+import type { PartitionGroup } from "../kernel/faults";
+
+/**
+ * The network between processes: TCP-like connections over links that faults can cut, clog,
+ * slow down, make lossy or hold.
+ *
+ * What is TCP-like here, and why it matters to Redis:
+ * - Each direction of a connection is FIFO. A packet never overtakes one sent before it on the
+ *   same connection, whatever the latency draws (a later packet arrives no earlier than the one
+ *   ahead of it).
+ * - Connecting to a host where nothing listens (a dead process) is refused at once; a paused
+ *   process's kernel still accepts, so the connect succeeds and then nothing answers.
+ * - A process that dies closes its sockets: peers read EOF after the bytes already in flight.
+ *   Bytes that reach a closed socket are answered with a reset.
+ * - A lost packet is retransmitted (RTO 200 ms, doubling) and holds back the packets behind it:
+ *   loss on TCP shows up as delay, not as missing messages.
+ * - A cut link (partition) or a clogged one keeps packets waiting in the socket; when it is
+ *   healed they are sent again and arrive in order. A connect across a cut stays pending.
+ *
+ * Not modelled: bandwidth, socket buffer limits, TCP keepalive and the kernel's own
+ * give-up timers (minutes long; Redis's timeouts act long before them).
+ */
+
+export interface NetworkOptions {
+  /** Smallest one-way latency of a packet. */
+  readonly baseLatencyUs: number;
+  /** A uniform draw in [0, jitterUs) is added to the base, per packet. */
+  readonly jitterUs: number;
+}
+
+/** Sub-millisecond, like two hosts on a LAN (loopback is faster still). */
+export const DEFAULT_NETWORK_OPTIONS: NetworkOptions = { baseLatencyUs: 80, jitterUs: 120 };
+
+/** Linux's TCP_RTO_MIN: the first retransmission of a lost data packet. */
+export const TCP_RTO_MIN_US = 200_000;
+/** Linux's TCP_TIMEOUT_INIT: the first retransmission of a lost SYN or SYN-ACK. */
+export const TCP_SYN_RTO_US = 1_000_000;
+/** Linux's TCP_RTO_MAX: backoff stops doubling here. */
+export const TCP_RTO_MAX_US = 120_000_000;
+
+export type PacketKind = "syn" | "synAck" | "rst" | "fin" | "data";
+
+/** What became of a message, as messages.jsonl records it (CONTRACTS §8). */
+export type MessageFate = "delivered" | "dropped" | "held" | "refused";
+
+export class Packet {
+  arrivalUs = 0;
+  retransmits = 0;
+  heldRecorded = false;
+  constructor(
+    readonly kind: PacketKind,
+    readonly message: Message | null,
+    /** Data packets are numbered in send order; control packets are -1. */
+    readonly id: number,
+  ) {}
+}
+
+/** One host-to-host path. Every connection between the same two processes shares it. */
+export class Link {
+  cut = false;
+  clogged = false;
+  extraDelayUs = 0;
+  lossRate = 0;
+  lossStream: RandomStream | null = null;
+  constructor(
+    readonly from: ProcessId,
+    readonly to: ProcessId,
+    /** The sending process's latency stream: its draws depend only on its own sends. */
+    readonly latencyStream: RandomStream,
+  ) {}
+}
+
+/** One direction of one connection: a FIFO of packets in flight. */
+export class Direction {
+  readonly queue: (Packet | undefined)[] = [];
+  head = 0;
+  /** Its head has an arrival event in the kernel's queue. */
+  scheduled = false;
+  /** Its head is blocked by a cut, a clog or a hold, and waits for the fault to lift. */
+  stuck = false;
+  constructor(
+    readonly conn: Connection,
+    readonly from: ProcessId,
+    readonly to: ProcessId,
+    readonly link: Link,
+  ) {}
+
+  get length(): number {
+    return this.queue.length - this.head;
+  }
+
+  peek(): Packet | undefined {
+    return this.queue[this.head];
+  }
+
+  shift(): Packet {
+    const packet = this.queue[this.head]!;
+    this.queue[this.head++] = undefined;
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    }
+    return packet;
+  }
+
+  tail(): Packet | undefined {
+    return this.head < this.queue.length ? this.queue[this.queue.length - 1] : undefined;
+  }
+}
+
+export class Connection {
+  initiatorOpen = true;
+  acceptorOpen = false;
+  /** The initiator has seen the SYN-ACK. */
+  established = false;
+  readonly forward: Direction;
+  readonly backward: Direction;
+  constructor(
+    readonly id: ConnId,
+    readonly channel: string,
+    readonly initiator: ProcessId,
+    readonly acceptor: ProcessId,
+    forwardLink: Link,
+    backwardLink: Link,
+  ) {
+    this.forward = new Direction(this, initiator, acceptor, forwardLink);
+    this.backward = new Direction(this, acceptor, initiator, backwardLink);
+  }
+
+  isOpenAt(pid: ProcessId): boolean {
+    return pid === this.initiator ? this.initiatorOpen : this.acceptorOpen;
+  }
+}
+
+/** What the network needs from the kernel around it. */
+export interface NetworkHost {
+  now(): Micros;
+  /** Puts the arrival of `dir`'s head packet on the agenda. */
+  scheduleArrival(dir: Direction, atUs: number): void;
+  /** The process is alive (running or paused): its kernel accepts connections. */
+  isListening(pid: ProcessId): boolean;
+  /** Hands an event to the process (queued if it is paused). */
+  deliver(pid: ProcessId, event: ProcessEvent): void;
+  /** The end of `conn` at `pid` is open or closed now. */
+  trackConnection(pid: ProcessId, conn: Connection, open: boolean): void;
+  stream(path: string): RandomStream;
+  /** Called only when messages are recorded (trace mode). */
+  recordMessage: ((dir: Direction, packet: Packet, fate: MessageFate) => void) | null;
+}
+
+interface CompiledPartition {
+  readonly name: string;
+  readonly groupOf: ReadonlyMap<ProcessId, number>;
+  /** Index of the "rest" group, or -1 when every affected process is named. */
+  readonly restIndex: number;
+  readonly oneWay: boolean;
+}
+
+interface Hold {
+  readonly name: string;
+  readonly from: ProcessId | undefined;
+  readonly to: ProcessId | undefined;
+  readonly kinds: ReadonlySet<string> | undefined;
+}
+
+export class Network {
+  private readonly links = new Map<string, Link>();
+  private readonly connections = new Map<ConnId, Connection>();
+  private readonly latencyStreams = new Map<ProcessId, RandomStream>();
+  private readonly partitions: CompiledPartition[] = [];
+  private readonly holds: Hold[] = [];
+  /** Directions waiting for a fault to lift, in the order they got stuck. */
+  private readonly stuck = new Set<Direction>();
+  private nextConnId = 1;
+  private nextMessageId = 1;
+  private unnamedPartitions = 0;
+
+  constructor(
+    private readonly host: NetworkHost,
+    readonly options: NetworkOptions = DEFAULT_NETWORK_OPTIONS,
+  ) {}
+
+  // ---- connections -------------------------------------------------------------------------
+
+  connect(from: ProcessId, to: ProcessId, channel: string): ConnId {
+    const id = this.nextConnId++;
+    const conn = new Connection(id, channel, from, to, this.link(from, to), this.link(to, from));
+    this.connections.set(id, conn);
+    this.host.trackConnection(from, conn, true);
+    this.enqueue(conn.forward, new Packet("syn", null, -1));
+    return id;
+  }
+
+  send(from: ProcessId, connId: ConnId, message: Message): void {
+    const conn = this.connections.get(connId);
+    assert(conn !== undefined, () => `${from} sent ${message.type} on unknown connection ${connId}`);
+    assert(from === conn.initiator || from === conn.acceptor, () => `${from} sent on connection ${connId} it is not part of`);
+    const packet = new Packet("data", message, this.nextMessageId++);
+    if (!conn.isOpenAt(from)) {
+      // Writing to a socket the peer has already reset: the bytes go nowhere.
+      this.host.recordMessage?.(from === conn.initiator ? conn.forward : conn.backward, packet, "dropped");
+      return;
+    }
+    this.enqueue(from === conn.initiator ? conn.forward : conn.backward, packet);
+  }
+
+  close(from: ProcessId, connId: ConnId): void {
+    const conn = this.connections.get(connId);
+    if (conn === undefined || !conn.isOpenAt(from)) return;
+    this.closeEnd(conn, from);
+    this.enqueue(from === conn.initiator ? conn.forward : conn.backward, new Packet("fin", null, -1));
+  }
+
+  /** Every open end of a dying process is closed; peers read EOF after the bytes in flight. */
+  closeAll(pid: ProcessId, conns: Iterable<Connection>): void {
+    for (const conn of [...conns]) this.close(pid, conn.id);
+  }
+
+  openConnections(): number {
+    return this.connections.size;
+  }
+
+  // ---- packets in flight ------------------------------------------------------------------
+
+  private enqueue(dir: Direction, packet: Packet): void {
+    const now = this.host.now();
+    const tail = dir.tail();
+    let arrival = now + this.latency(dir.link);
+    if (tail !== undefined && tail.arrivalUs > arrival) arrival = tail.arrivalUs;
+    packet.arrivalUs = arrival;
+    dir.queue.push(packet);
+    if (!dir.scheduled && !dir.stuck) {
+      dir.scheduled = true;
+      this.host.scheduleArrival(dir, arrival);
+    }
+  }
+
+  private latency(link: Link): number {
+    return this.options.baseLatencyUs + Math.floor(link.latencyStream.next() * this.options.jitterUs) + link.extraDelayUs;
+  }
+
+  /** The kernel calls this when the head of `dir` is due. */
+  onArrival(dir: Direction): void {
+    dir.scheduled = false;
+    const packet = dir.peek();
+    assert(packet !== undefined, "an arrival was scheduled for an empty direction");
+    const now = this.host.now();
+
+    if (this.isBlocked(dir, packet)) {
+      dir.stuck = true;
+      this.stuck.add(dir);
+      if (packet.kind === "data" && !packet.heldRecorded) {
+        packet.heldRecorded = true;
+        this.host.recordMessage?.(dir, packet, "held");
+      }
+      return;
+    }
+
+    const link = dir.link;
+    if (link.lossRate > 0 && link.lossStream!.next() < link.lossRate) {
+      // tcp_retransmit_timer: the lost packet is sent again after the RTO, which doubles.
+      packet.retransmits++;
+      const firstRto = packet.kind === "syn" || packet.kind === "synAck" ? TCP_SYN_RTO_US : TCP_RTO_MIN_US;
+      const rto = Math.min(firstRto * 2 ** (packet.retransmits - 1), TCP_RTO_MAX_US);
+      packet.arrivalUs = now + rto + this.latency(link);
+      dir.scheduled = true;
+      this.host.scheduleArrival(dir, packet.arrivalUs);
+      return;
+    }
+
+    dir.shift();
+    const next = dir.peek();
+    if (next !== undefined) {
+      dir.scheduled = true;
+      this.host.scheduleArrival(dir, next.arrivalUs > now ? next.arrivalUs : now);
+    }
+    this.arrive(dir, packet);
+  }
+
+  private arrive(dir: Direction, packet: Packet): void {
+    const conn = dir.conn;
+    const receiver = dir.to;
+    const reverse = dir === conn.forward ? conn.backward : conn.forward;
+    switch (packet.kind) {
+      case "syn":
+        if (!this.host.isListening(receiver)) {
+          this.enqueue(reverse, new Packet("rst", null, -1));
+          return;
+        }
+        conn.acceptorOpen = true;
+        this.host.trackConnection(receiver, conn, true);
+        this.enqueue(reverse, new Packet("synAck", null, -1));
+        this.host.deliver(receiver, { type: "accepted", conn: conn.id, peer: dir.from, channel: conn.channel });
+        return;
+      case "synAck":
+        if (!conn.initiatorOpen) {
+          this.enqueue(reverse, new Packet("rst", null, -1));
+          return;
+        }
+        conn.established = true;
+        this.host.deliver(receiver, { type: "connected", conn: conn.id, peer: dir.from, channel: conn.channel });
+        return;
+      case "rst": {
+        if (!conn.isOpenAt(receiver)) return;
+        const refused = receiver === conn.initiator && !conn.established;
+        this.closeEnd(conn, receiver);
+        this.host.deliver(
+          receiver,
+          refused
+            ? { type: "connectFailed", conn: conn.id, peer: dir.from, channel: conn.channel, reason: "refused" }
+            : { type: "closed", conn: conn.id, peer: dir.from, reason: "reset" },
+        );
+        return;
+      }
+      case "fin":
+        if (!conn.isOpenAt(receiver)) return;
+        this.closeEnd(conn, receiver);
+        this.host.deliver(receiver, { type: "closed", conn: conn.id, peer: dir.from, reason: "eof" });
+        return;
+      case "data":
+        if (!conn.isOpenAt(receiver)) {
+          this.host.recordMessage?.(dir, packet, "refused");
+          if (conn.isOpenAt(dir.from)) this.enqueue(reverse, new Packet("rst", null, -1));
+          return;
+        }
+        this.host.recordMessage?.(dir, packet, "delivered");
+        this.host.deliver(receiver, { type: "message", conn: conn.id, from: dir.from, message: packet.message! });
+        return;
+    }
+  }
+
+  private closeEnd(conn: Connection, pid: ProcessId): void {
+    if (pid === conn.initiator) conn.initiatorOpen = false;
+    else conn.acceptorOpen = false;
+    this.host.trackConnection(pid, conn, false);
+    if (!conn.initiatorOpen && !conn.acceptorOpen) this.connections.delete(conn.id);
+  }
+
+  // ---- links and faults -------------------------------------------------------------------
+
+  private link(from: ProcessId, to: ProcessId): Link {
+    const key = from + "\u0000" + to;
+    let link = this.links.get(key);
+    if (link === undefined) {
+      let stream = this.latencyStreams.get(from);
+      if (stream === undefined) {
+        stream = this.host.stream(`net/${from}/latency`);
+        this.latencyStreams.set(from, stream);
+      }
+      link = new Link(from, to, stream);
+      link.cut = this.isCut(from, to);
+      this.links.set(key, link);
+    }
+    return link;
+  }
+
+  private isBlocked(dir: Direction, packet: Packet): boolean {
+    const link = dir.link;
+    if (link.cut || link.clogged) return true;
+    if (this.holds.length === 0 || packet.kind !== "data") return false;
+    for (const hold of this.holds) {
+      if (hold.from !== undefined && hold.from !== dir.from) continue;
+      if (hold.to !== undefined && hold.to !== dir.to) continue;
+      if (hold.kinds !== undefined && !hold.kinds.has(packet.message!.type)) continue;
+      return true;
+    }
+    return false;
+  }
+
+  private isCut(from: ProcessId, to: ProcessId): boolean {
+    for (const p of this.partitions) {
+      const gFrom = p.groupOf.get(from) ?? p.restIndex;
+      const gTo = p.groupOf.get(to) ?? p.restIndex;
+      if (gFrom < 0 || gTo < 0 || gFrom === gTo) continue;
+      if (!p.oneWay || (gFrom === 0 && gTo === 1)) return true;
+    }
+    return false;
+  }
+
+  /** Adds a partition and returns its name (generated when the fault names none). */
+  partition(groups: readonly PartitionGroup[], oneWay: boolean, name: string | undefined): string {
+    const groupOf = new Map<ProcessId, number>();
+    let restIndex = -1;
+    groups.forEach((group, index) => {
+      if (group === "rest") restIndex = index;
+      else for (const pid of group) groupOf.set(pid, index);
+    });
+    const partitionName = name ?? `partition-${++this.unnamedPartitions}`;
+    this.heal(partitionName);
+    this.partitions.push({ name: partitionName, groupOf, restIndex, oneWay });
+    this.recomputeCuts();
+    return partitionName;
+  }
+
+  /** Removes the named partition, or every partition; returns how many were removed. */
+  heal(name: string | undefined): number {
+    let removed = 0;
+    for (let i = this.partitions.length - 1; i >= 0; i--) {
+      if (name === undefined || this.partitions[i]!.name === name) {
+        this.partitions.splice(i, 1);
+        removed++;
+      }
+    }
+    if (removed > 0) {
+      this.recomputeCuts();
+      this.unstick();
+    }
+    return removed;
+  }
+
+  partitionNames(): string[] {
+    return this.partitions.map((p) => p.name);
+  }
+
+  setDelay(from: ProcessId, to: ProcessId, extraUs: number): void {
+    this.link(from, to).extraDelayUs = extraUs;
+  }
+
+  setLoss(from: ProcessId, to: ProcessId, rate: number): void {
+    const link = this.link(from, to);
+    link.lossRate = rate;
+    link.lossStream ??= this.host.stream(`net/${from}/${to}/loss`);
+  }
+
+  setClogged(from: ProcessId, to: ProcessId, clogged: boolean): void {
+    this.link(from, to).clogged = clogged;
+    if (!clogged) this.unstick();
+  }
+
+  hold(name: string, from: ProcessId | undefined, to: ProcessId | undefined, kinds: readonly string[] | undefined): void {
+    this.release(name);
+    this.holds.push({ name, from, to, kinds: kinds === undefined ? undefined : new Set(kinds) });
+  }
+
+  /** Returns whether a hold of that name existed. */
+  release(name: string): boolean {
+    const index = this.holds.findIndex((h) => h.name === name);
+    if (index < 0) return false;
+    this.holds.splice(index, 1);
+    this.unstick();
+    return true;
+  }
+
+  private recomputeCuts(): void {
+    for (const link of this.links.values()) link.cut = this.isCut(link.from, link.to);
+  }
+
+  /** Sends again, in order, what waited behind faults that have lifted. */
+  private unstick(): void {
+    const now = this.host.now();
+    for (const dir of [...this.stuck]) {
+      const head = dir.peek();
+      if (head !== undefined && this.isBlocked(dir, head)) continue;
+      this.stuck.delete(dir);
+      dir.stuck = false;
+      if (head === undefined) continue;
+      let previous = 0;
+      for (let i = dir.head; i < dir.queue.length; i++) {
+        const packet = dir.queue[i]!;
+        const arrival = now + this.latency(dir.link);
+        packet.arrivalUs = arrival > previous ? arrival : previous;
+        previous = packet.arrivalUs;
+      }
+      dir.scheduled = true;
+      this.host.scheduleArrival(dir, head.arrivalUs);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import type { TraceEvent, TraceHeader, TraceRecord } from "./events";
+
+/**
+ * trace.jsonl, byte for byte. The same function writes the file and feeds the hash, so the
+ * hash printed by a fast-mode run is the hash of the file a trace-mode run writes.
+ * Pure JavaScript (no Node APIs): the HTML report runs it in the browser too.
+ */
+
+/** Keys come out as `atUs`, `node`, `type`, then the event's own fields in their order. */
+export function traceRecord(atUs: number, node: string, event: TraceEvent): TraceRecord {
+  return { atUs, node, ...event } as TraceRecord;
+}
+
+export function traceLine(record: TraceRecord | TraceHeader): string {
+  return JSON.stringify(record) + "\n";
+}
+
+/** SHA-256 over the trace.jsonl bytes, fed one line at a time. */
+export class TraceHasher {
+  private readonly hash = sha256.create();
+  private readonly encoder = new TextEncoder();
+
+  update(line: string): void {
+    this.hash.update(this.encoder.encode(line));
+  }
+
+  /** The hex digest of everything fed so far; the hasher can keep going afterwards. */
+  hex(): string {
+    return bytesToHex(this.hash.clone().digest());
+  }
+}
+
+export function hashTrace(lines: Iterable<string>): string {
+  const hasher = new TraceHasher();
+  for (const line of lines) hasher.update(line);
+  return hasher.hex();
+}
