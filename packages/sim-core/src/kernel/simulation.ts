@@ -36,7 +36,10 @@ export type ProcessStatus = "new" | "running" | "paused" | "crashed" | "exited";
 
 /** messages.jsonl, one line per fate of a message (trace mode). */
 export interface MessageRecord {
+  /** When this fate happened. */
   readonly atUs: number;
+  /** When the message was sent (the tail of its arrow in the report). */
+  readonly sentUs: number;
   readonly id: number;
   readonly from: ProcessId;
   readonly to: ProcessId;
@@ -602,7 +605,7 @@ export class Simulation {
   }
 
   private recordMessage(dir: Direction, packet: Packet, fate: MessageFate): void {
-    const record: MessageRecord = { atUs: this.now, id: packet.id, from: dir.from, to: dir.to, kind: packet.message!.type, fate };
+    const record: MessageRecord = { atUs: this.now, sentUs: packet.sentUs, id: packet.id, from: dir.from, to: dir.to, kind: packet.message!.type, fate };
     this.messageLog.push(packet.retransmits > 0 && fate === "delivered" ? { ...record, retransmits: packet.retransmits } : record);
   }
 }

@@ -56,6 +56,7 @@ export class Packet {
     readonly message: Message | null,
     /** Data packets are numbered in send order; control packets are -1. */
     readonly id: number,
+    readonly sentUs: number,
   ) {}
 }
 
@@ -191,20 +192,18 @@ export class Network {
     const conn = new Connection(id, channel, from, to, this.link(from, to), this.link(to, from));
     this.connections.set(id, conn);
     this.host.trackConnection(from, conn, true);
-    this.enqueue(conn.forward, new Packet("syn", null, -1));
+    this.enqueue(conn.forward, new Packet("syn", null, -1, this.host.now()));
     return id;
   }
 
   send(from: ProcessId, connId: ConnId, message: Message): void {
+    assert(connId > 0 && connId < this.nextConnId, () => `${from} sent ${message.type} on connection ${connId}, which never existed`);
     const conn = this.connections.get(connId);
-    assert(conn !== undefined, () => `${from} sent ${message.type} on unknown connection ${connId}`);
-    assert(from === conn.initiator || from === conn.acceptor, () => `${from} sent on connection ${connId} it is not part of`);
-    const packet = new Packet("data", message, this.nextMessageId++);
-    if (!conn.isOpenAt(from)) {
-      // Writing to a socket the peer has already reset: the bytes go nowhere.
-      this.host.recordMessage?.(from === conn.initiator ? conn.forward : conn.backward, packet, "dropped");
-      return;
-    }
+    // Writing to a socket that is already closed or reset (EPIPE): the bytes never leave the
+    // host, so they are not a message in flight and messages.jsonl does not list them.
+    if (conn === undefined || !conn.isOpenAt(from)) return;
+    assert(from === conn.initiator || from === conn.acceptor, () => `${from} sent on connection ${connId}, which is not its own`);
+    const packet = new Packet("data", message, this.nextMessageId++, this.host.now());
     this.enqueue(from === conn.initiator ? conn.forward : conn.backward, packet);
   }
 
@@ -212,7 +211,7 @@ export class Network {
     const conn = this.connections.get(connId);
     if (conn === undefined || !conn.isOpenAt(from)) return;
     this.closeEnd(conn, from);
-    this.enqueue(from === conn.initiator ? conn.forward : conn.backward, new Packet("fin", null, -1));
+    this.enqueue(from === conn.initiator ? conn.forward : conn.backward, new Packet("fin", null, -1, this.host.now()));
   }
 
   /** Every open end of a dying process is closed; peers read EOF after the bytes in flight. */
@@ -288,17 +287,17 @@ export class Network {
     switch (packet.kind) {
       case "syn":
         if (!this.host.isListening(receiver)) {
-          this.enqueue(reverse, new Packet("rst", null, -1));
+          this.enqueue(reverse, new Packet("rst", null, -1, this.host.now()));
           return;
         }
         conn.acceptorOpen = true;
         this.host.trackConnection(receiver, conn, true);
-        this.enqueue(reverse, new Packet("synAck", null, -1));
+        this.enqueue(reverse, new Packet("synAck", null, -1, this.host.now()));
         this.host.deliver(receiver, { type: "accepted", conn: conn.id, peer: dir.from, channel: conn.channel });
         return;
       case "synAck":
         if (!conn.initiatorOpen) {
-          this.enqueue(reverse, new Packet("rst", null, -1));
+          this.enqueue(reverse, new Packet("rst", null, -1, this.host.now()));
           return;
         }
         conn.established = true;
@@ -324,7 +323,7 @@ export class Network {
       case "data":
         if (!conn.isOpenAt(receiver)) {
           this.host.recordMessage?.(dir, packet, "refused");
-          if (conn.isOpenAt(dir.from)) this.enqueue(reverse, new Packet("rst", null, -1));
+          if (conn.isOpenAt(dir.from)) this.enqueue(reverse, new Packet("rst", null, -1, this.host.now()));
           return;
         }
         this.host.recordMessage?.(dir, packet, "delivered");

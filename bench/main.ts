@@ -1,0 +1,68 @@
+/**
+ * `pnpm bench`: Failover Lab's performance figures (CONTRACTS §7). Runs each part (or just the
+ * ones named by --only), prints human-readable figures, then as the LAST line of stdout one JSON
+ * object: {"node", "cpu", "<part>": {…keys}}. With --json only that line is printed.
+ *
+ * A new part (cluster, fuzz) is a BenchPart in its own file under bench/, added to PARTS below.
+ */
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { kernelPart } from "./kernel";
+import type { BenchKeys, BenchPart } from "./part";
+
+const PARTS: readonly BenchPart[] = [kernelPart];
+/** Parts the contract names that are not written yet. */
+const PLANNED_PARTS = ["cluster", "fuzz"];
+
+const USAGE = `usage: pnpm bench [--json] [--only PART]...
+  --json        print only the JSON line
+  --only PART   run just this part; repeatable (available: ${PARTS.map((p) => p.name).join(", ")})
+  -h, --help    show this help`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+function parseFlags(): { json: boolean; parts: BenchPart[] } | null {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        json: { type: "boolean", default: false },
+        only: { type: "string", multiple: true },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    fail(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return null;
+  }
+  const available = PARTS.map((p) => p.name).join(", ");
+  const wanted = values.only ?? PARTS.map((p) => p.name);
+  for (const name of wanted) {
+    if (PARTS.some((p) => p.name === name)) continue;
+    if (PLANNED_PARTS.includes(name)) fail(`bench part '${name}' does not exist yet (available: ${available})`);
+    fail(`unknown bench part '${name}' (available: ${available})\n${USAGE}`);
+  }
+  return { json: values.json, parts: PARTS.filter((p) => wanted.includes(p.name)) };
+}
+
+function main(): void {
+  const flags = parseFlags();
+  if (flags === null) return;
+  const cpu = os.cpus()[0]?.model.trim() ?? "unknown";
+  const log = flags.json ? () => {} : (line: string) => console.log(line);
+  log(`node ${process.version}`);
+  log(`cpu ${cpu} (${os.cpus().length} logical cores)`);
+  const report: Record<string, string | BenchKeys> = { node: process.version, cpu };
+  for (const part of flags.parts) report[part.name] = part.run(log);
+  console.log(JSON.stringify(report));
+}
+
+main();

@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    // Property tests run thousands of simulated seconds; give them room on a 2-core machine.
+    testTimeout: 60_000,
+  },
+});
