@@ -1,9 +1,11 @@
 import { defineConfig } from "vitest/config";
+import ClosingLineReporter from "./test/support/closing-line-reporter";
 
 export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
     // Property tests run thousands of simulated seconds; give them room on a 2-core machine.
     testTimeout: 60_000,
+    reporters: ["default", new ClosingLineReporter()],
   },
 });
