@@ -1,0 +1,71 @@
+/**
+ * RedisConfig: a server's configuration, keyed by Redis's own option names (CONTRACTS §5), with
+ * 7.0.15's defaults (config.c). Yes/no options are booleans; sizes are bytes; times carry the
+ * unit Redis uses for that option (the name's suffix in the comment).
+ */
+export interface RedisConfig {
+  /** ms (`cluster-node-timeout`). */
+  readonly "cluster-node-timeout": number;
+  /** multiples of the node timeout; 0 disables the data-age check. */
+  readonly "cluster-replica-validity-factor": number;
+  readonly "cluster-migration-barrier": number;
+  readonly "cluster-require-full-coverage": boolean;
+  readonly "cluster-replica-no-failover": boolean;
+  readonly "cluster-allow-reads-when-down": boolean;
+  readonly "cluster-allow-replica-migration": boolean;
+  /** seconds. */
+  readonly "repl-ping-replica-period": number;
+  /** seconds. */
+  readonly "repl-timeout": number;
+  /** bytes. */
+  readonly "repl-backlog-size": number;
+  /** seconds a master keeps its backlog with no replica attached. */
+  readonly "repl-backlog-ttl": number;
+  readonly "min-replicas-to-write": number;
+  /** seconds. */
+  readonly "min-replicas-max-lag": number;
+  readonly "replica-priority": number;
+  readonly appendonly: boolean;
+  /** Whether the dataset is snapshotted (RDB) on SHUTDOWN and restored at start. */
+  readonly "save-on-shutdown": boolean;
+  /** seconds SHUTDOWN waits for lagging replicas (7.0). */
+  readonly "shutdown-timeout": number;
+  readonly hz: number;
+}
+
+export const REDIS_DEFAULTS: RedisConfig = {
+  "cluster-node-timeout": 15_000,
+  "cluster-replica-validity-factor": 10,
+  "cluster-migration-barrier": 1,
+  "cluster-require-full-coverage": true,
+  "cluster-replica-no-failover": false,
+  "cluster-allow-reads-when-down": false,
+  "cluster-allow-replica-migration": true,
+  "repl-ping-replica-period": 10,
+  "repl-timeout": 60,
+  "repl-backlog-size": 1024 * 1024,
+  "repl-backlog-ttl": 3600,
+  "min-replicas-to-write": 0,
+  "min-replicas-max-lag": 10,
+  "replica-priority": 100,
+  appendonly: false,
+  "save-on-shutdown": true,
+  "shutdown-timeout": 10,
+  hz: 10,
+};
+
+export type RedisConfigKey = keyof RedisConfig;
+
+export const REDIS_CONFIG_KEYS = Object.keys(REDIS_DEFAULTS) as RedisConfigKey[];
+
+/** Fills in the defaults; refuses an option this simulator does not know, naming the known ones. */
+export function redisConfig(overrides: Partial<Record<string, unknown>> = {}): RedisConfig {
+  const config: Record<string, unknown> = { ...REDIS_DEFAULTS };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!(key in REDIS_DEFAULTS)) throw new RangeError(`unknown Redis option "${key}" (known: ${REDIS_CONFIG_KEYS.join(", ")})`);
+    const expected = typeof REDIS_DEFAULTS[key as RedisConfigKey];
+    if (typeof value !== expected) throw new RangeError(`Redis option "${key}" wants a ${expected}, got ${JSON.stringify(value)}`);
+    config[key] = value;
+  }
+  return config as unknown as RedisConfig;
+}
