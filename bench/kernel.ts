@@ -21,7 +21,7 @@ const TICK_INTERVAL_US = ms(100);
 /** Handler invocations per process per tick: the tick, the ping it sends, the pong back. */
 const EVENTS_PER_TICK = 3;
 const BOOT_US = seconds(1);
-const REPETITIONS = 3;
+const REPETITIONS = 5;
 /** The warm-up handles this fraction of a timed run's events. */
 const WARM_UP_FRACTION = 0.2;
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EventQueue, type Micros } from "../src/index";
+import { Agenda, EventQueue, type Micros } from "../src/index";
 
 interface Item {
   atUs: Micros;
@@ -41,6 +41,34 @@ describe("EventQueue", () => {
           }
         }
         expect(queue.size).toBe(reference.length);
+      }),
+    );
+  });
+});
+
+describe("Agenda", () => {
+  it("pops exactly what one queue would, whichever of its two heaps each entry went to", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.option(fc.integer({ min: 0, max: 30 }), { freq: 4 }), fc.boolean()), { maxLength: 300 }), (ops) => {
+        const agenda = new Agenda<Item>();
+        const single = new EventQueue<Item>();
+        let label = 0;
+        let now = 0;
+        for (const [op, near] of ops) {
+          if (op === null) {
+            const got = agenda.pop();
+            expect(got?.label).toBe(single.pop()?.label);
+            if (got !== undefined) now = got.atUs;
+          } else {
+            // Like the kernel, never schedule before the last popped instant.
+            const atUs = (now + op) as Micros;
+            const l = label++;
+            if (near) agenda.pushNear({ atUs, seq: 0, label: l });
+            else agenda.pushFar({ atUs, seq: 0, label: l });
+            single.push({ atUs, seq: 0, label: l });
+          }
+        }
+        expect(agenda.size).toBe(single.size);
       }),
     );
   });

@@ -1,10 +1,10 @@
 import { Immer, enablePatches, isDraft, type Patch } from "immer";
-import { assert, unreachable } from "./assert";
-import { EventQueue, type Scheduled } from "./event-queue";
+import { InvariantError, assert, unreachable } from "./assert";
+import { Agenda, type Scheduled } from "./event-queue";
 import type { Fault, FaultSchedule } from "./faults";
 import { faultProblems } from "./fault-validation";
 import { ZERO_US, WALL_CLOCK_EPOCH_MS, us, type Micros } from "./time";
-import { DEFAULT_NETWORK_OPTIONS, Network, type Connection, type Direction, type MessageFate, type NetworkOptions, type Packet } from "../net/network";
+import { DEFAULT_NETWORK_OPTIONS, Network, type Connection, type Direction, type MessageFate, type NetEndpoint, type NetworkOptions, type Packet } from "../net/network";
 import type { AnyProcessModel, BootCtx, ConnId, Ctx, Message, ProcessEvent, ProcessId } from "../process/model";
 import { RandomStream, Seeds } from "../rng/streams";
 import { NET_NODE, TRACE_SCHEMA_VERSION, type TraceEvent, type TraceHeader, type TraceRecord } from "../trace/events";
@@ -79,33 +79,49 @@ const ARRIVAL = 1;
 const FAULT = 2;
 const START = 3;
 
+/**
+ * One agenda entry. Entries are reused where the kernel can prove the old one has left the
+ * agenda (a direction has at most one pending arrival; a timer slot reuses its entry once it has
+ * fired), which keeps the hot loop from allocating.
+ */
 class Entry implements Scheduled {
+  atUs = ZERO_US;
   seq = 0;
+  /** It is in the agenda now. */
+  queued = false;
+  /** For timers: the slot's token when this entry was armed. */
+  token = 0;
   constructor(
-    public atUs: Micros,
     readonly kind: number,
     readonly proc: ProcessRecord | null,
     readonly dir: Direction | null,
-    readonly name: string,
-    readonly token: number,
+    readonly slot: TimerSlot | null,
     readonly fault: Fault | null,
   ) {}
 }
 
-interface TimerSlot {
-  token: number;
+/** A named timer of one process. `token` 0 means disarmed; each arming takes a fresh token. */
+class TimerSlot {
+  token = 0;
+  entry: Entry | null = null;
+  readonly event: ProcessEvent;
+  constructor(readonly name: string) {
+    this.event = { type: "timer", name };
+  }
 }
 
 /** The kernel's bookkeeping for one process; the model's state is `state`. */
-class ProcessRecord {
+class ProcessRecord implements NetEndpoint {
   status: ProcessStatus = "new";
   state: object = {};
   incarnation = 0;
   readonly timers = new Map<string, TimerSlot>();
+  /** The slot last armed, looked at before the Map (most processes re-arm one timer). */
+  lastTimer: TimerSlot | null = null;
   /** Events that reached the process while it was paused, in arrival order. */
   inbox: ProcessEvent[] = [];
-  /** Timers that came due while it was paused: [name, token], in due order. */
-  overdue: [string, number][] = [];
+  /** Timers that came due while it was paused: [slot, token], in due order. */
+  overdue: [TimerSlot, number][] = [];
   wallOffsetMs = 0;
   hasPersisted = false;
   persisted: unknown = undefined;
@@ -121,6 +137,7 @@ class ProcessRecord {
 
 /** The `ctx` handed to a process's handler; one per process, reused for every event. */
 class ProcessCtx implements Ctx<Message>, BootCtx {
+  private lastStream: { readonly name: string; readonly stream: RandomStream } | null = null;
   constructor(
     private readonly sim: Simulation,
     private readonly proc: ProcessRecord,
@@ -138,11 +155,15 @@ class ProcessCtx implements Ctx<Message>, BootCtx {
     return WALL_CLOCK_EPOCH_MS + Math.floor(this.sim.nowUs / 1000) + this.proc.wallOffsetMs;
   }
   rng(name: string): RandomStream {
+    // Most handlers draw from one or two streams: remember the last one before asking the Map.
+    const last = this.lastStream;
+    if (last !== null && last.name === name) return last.stream;
     let stream = this.proc.streams.get(name);
     if (stream === undefined) {
       stream = this.sim.stream(`node/${this.proc.id}/${name}`);
       this.proc.streams.set(name, stream);
     }
+    this.lastStream = { name, stream };
     return stream;
   }
   connect(peer: ProcessId, channel: string): ConnId {
@@ -158,7 +179,8 @@ class ProcessCtx implements Ctx<Message>, BootCtx {
     this.sim.setTimerOf(this.proc, name, afterUs);
   }
   cancelTimer(name: string): void {
-    this.proc.timers.delete(name);
+    const slot = this.proc.timers.get(name);
+    if (slot !== undefined) slot.token = 0;
   }
   emit(event: TraceEvent): void {
     this.sim.emitFrom(this.proc, event);
@@ -186,7 +208,7 @@ export class Simulation {
   readonly initialStates: Record<ProcessId, unknown> = {};
 
   private now: Micros = ZERO_US;
-  private readonly agenda = new EventQueue<Entry>();
+  private readonly agenda = new Agenda<Entry>();
   private readonly processes = new Map<ProcessId, ProcessRecord>();
   private readonly seeds: Seeds;
   private readonly network: Network;
@@ -209,14 +231,19 @@ export class Simulation {
     this.network = new Network(
       {
         now: () => this.now,
-        scheduleArrival: (dir, atUs) => this.agenda.push(new Entry(atUs as Micros, ARRIVAL, null, dir, "", 0, null)),
-        isListening: (pid) => {
-          const status = this.processes.get(pid)?.status;
+        scheduleArrival: (dir, atUs) => {
+          let entry = dir.agendaEntry as Entry | null;
+          if (entry === null) dir.agendaEntry = entry = new Entry(ARRIVAL, null, dir, null, null);
+          entry.atUs = atUs as Micros;
+          this.enqueue(entry);
+        },
+        isListening: (end) => {
+          const status = (end as ProcessRecord).status;
           return status === "running" || status === "paused";
         },
-        deliver: (pid, event) => this.deliver(this.processes.get(pid)!, event),
-        trackConnection: (pid, conn, open) => {
-          const proc = this.processes.get(pid)!;
+        deliver: (end, event) => this.deliver(end as ProcessRecord, event),
+        trackConnection: (end, conn, open) => {
+          const proc = end as ProcessRecord;
           if (open) proc.conns.add(conn);
           else proc.conns.delete(conn);
         },
@@ -287,7 +314,7 @@ export class Simulation {
     this.processes.set(pid, proc);
     const at = options.startAtUs ?? this.now;
     assert(at >= this.now, `process ${pid} cannot start in the past (${at} < ${this.now})`);
-    this.agenda.push(new Entry(at, START, proc, null, "", 0, null));
+    this.enqueue(this.entryAt(at, new Entry(START, proc, null, null, null)));
   }
 
   /** Puts a fault on the agenda. A malformed fault is refused here, with what is wrong. */
@@ -295,7 +322,7 @@ export class Simulation {
     const problems = faultProblems(fault, (pid) => this.processes.has(pid));
     if (problems.length > 0) throw new RangeError(`bad fault ${JSON.stringify(fault)}: ${problems.join("; ")}`);
     assert(atUs >= this.now, `a fault cannot be scheduled in the past (${atUs} < ${this.now})`);
-    this.agenda.push(new Entry(atUs, FAULT, null, null, "", 0, fault));
+    this.enqueue(this.entryAt(atUs, new Entry(FAULT, null, null, null, fault)));
   }
 
   scheduleAll(schedule: FaultSchedule): void {
@@ -306,7 +333,11 @@ export class Simulation {
   apply(fault: Fault): void {
     const problems = faultProblems(fault, (pid) => this.processes.has(pid));
     if (problems.length > 0) throw new RangeError(`bad fault ${JSON.stringify(fault)}: ${problems.join("; ")}`);
-    this.guarded(null, () => this.applyFault(fault));
+    try {
+      this.applyFault(fault);
+    } catch (error) {
+      throw this.failure(error, null);
+    }
   }
 
   // ---- running ------------------------------------------------------------------------------
@@ -315,9 +346,11 @@ export class Simulation {
   step(): boolean {
     const entry = this.agenda.pop();
     if (entry === undefined) return false;
-    assert(entry.atUs >= this.now, "the agenda went back in time");
-    this.now = entry.atUs;
-    this.guarded(entry.proc, () => this.dispatch(entry));
+    try {
+      this.dispatch(entry);
+    } catch (error) {
+      throw this.failure(error, entry.proc);
+    }
     return true;
   }
 
@@ -341,23 +374,32 @@ export class Simulation {
   private runTo(limitUs: Micros, done: (() => boolean) | null): boolean {
     assert(limitUs >= this.now, `cannot run back to ${limitUs} µs from ${this.now} µs`);
     if (done !== null && done()) return true;
-    for (;;) {
-      const next = this.agenda.peek();
-      if (next === undefined || next.atUs > limitUs) break;
-      this.step();
-      if (done !== null && done()) return true;
+    const agenda = this.agenda;
+    let entry: Entry | undefined;
+    try {
+      for (;;) {
+        entry = agenda.peek();
+        if (entry === undefined || entry.atUs > limitUs) break;
+        agenda.pop();
+        this.dispatch(entry);
+        if (done !== null && done()) return true;
+      }
+    } catch (error) {
+      throw this.failure(error, entry?.proc ?? null);
     }
     this.now = limitUs;
     return false;
   }
 
   private dispatch(entry: Entry): void {
+    entry.queued = false;
+    this.now = entry.atUs;
     switch (entry.kind) {
       case ARRIVAL:
         this.network.onArrival(entry.dir!);
         return;
       case TIMER:
-        this.fireTimer(entry.proc!, entry.name, entry.token);
+        this.fireTimer(entry.proc!, entry.slot!, entry.token);
         return;
       case FAULT:
         this.applyFault(entry.fault!);
@@ -370,16 +412,25 @@ export class Simulation {
     }
   }
 
-  private guarded(proc: ProcessRecord | null, body: () => void): void {
-    try {
-      body();
-    } catch (error) {
-      if (error instanceof SimulationError) throw error;
-      const node = this.current?.id ?? proc?.id ?? null;
-      this.current = null;
-      const message = error instanceof Error ? error.message : String(error);
-      throw new SimulationError(message, this.seed, this.now, node, this.traceHash(), { cause: error });
-    }
+  private enqueue(entry: Entry): void {
+    if (entry.atUs < this.now) throw new InvariantError("an entry was scheduled in the past");
+    entry.queued = true;
+    if (entry.kind === ARRIVAL) this.agenda.pushNear(entry);
+    else this.agenda.pushFar(entry);
+  }
+
+  private entryAt(atUs: Micros, entry: Entry): Entry {
+    entry.atUs = atUs;
+    return entry;
+  }
+
+  /** Wraps what a handler or the kernel threw with where, when, and how to replay. */
+  private failure(error: unknown, proc: ProcessRecord | null): SimulationError {
+    if (error instanceof SimulationError) return error;
+    const node = this.current?.id ?? proc?.id ?? null;
+    this.current = null;
+    const message = error instanceof Error ? error.message : String(error);
+    return new SimulationError(message, this.seed, this.now, node, this.traceHash(), { cause: error });
   }
 
   // ---- processes ----------------------------------------------------------------------------
@@ -427,37 +478,44 @@ export class Simulation {
   }
 
   setTimerOf(proc: ProcessRecord, name: string, afterUs: Micros): void {
-    assert(Number.isSafeInteger(afterUs) && afterUs >= 0, () => `${proc.id} set timer "${name}" ${afterUs} µs ahead: want a whole number ≥ 0`);
-    const token = this.nextTimerToken++;
-    const slot = proc.timers.get(name);
-    if (slot === undefined) proc.timers.set(name, { token });
-    else slot.token = token;
-    this.agenda.push(new Entry((this.now + afterUs) as Micros, TIMER, proc, null, name, token, null));
+    if (!(afterUs >= 0 && Number.isSafeInteger(afterUs))) throw new InvariantError(`${proc.id} set timer "${name}" ${afterUs} µs ahead: want a whole number ≥ 0`);
+    let slot: TimerSlot | undefined = proc.lastTimer ?? undefined;
+    if (slot === undefined || slot.name !== name) {
+      slot = proc.timers.get(name);
+      if (slot === undefined) proc.timers.set(name, (slot = new TimerSlot(name)));
+      proc.lastTimer = slot;
+    }
+    slot.token = this.nextTimerToken++;
+    // An entry still in the agenda belongs to an earlier arming: it stays there, stale.
+    let entry = slot.entry;
+    if (entry === null || entry.queued) slot.entry = entry = new Entry(TIMER, proc, null, slot, null);
+    entry.token = slot.token;
+    entry.atUs = (this.now + afterUs) as Micros;
+    this.enqueue(entry);
   }
 
-  private fireTimer(proc: ProcessRecord, name: string, token: number): void {
-    const slot = proc.timers.get(name);
-    if (slot === undefined || slot.token !== token) return; // cancelled or re-armed since
+  private fireTimer(proc: ProcessRecord, slot: TimerSlot, token: number): void {
+    if (slot.token !== token) return; // cancelled or re-armed since
     if (proc.status === "paused") {
-      proc.overdue.push([name, token]);
+      proc.overdue.push([slot, token]);
       return;
     }
-    proc.timers.delete(name);
-    this.invoke(proc, { type: "timer", name });
+    slot.token = 0;
+    this.invoke(proc, slot.event);
   }
 
   connectFrom(proc: ProcessRecord, peer: ProcessId, channel: string): ConnId {
     assert(this.processes.has(peer), () => `${proc.id} connected to unknown process "${peer}"`);
-    return this.network.connect(proc.id, peer, channel);
+    return this.network.connect(proc, this.processes.get(peer)!, channel);
   }
 
   sendFrom(proc: ProcessRecord, conn: ConnId, message: Message): void {
     if (this.immer !== null) assertNoDraft(message, () => `${proc.id} sent a ${message.type} message`);
-    this.network.send(proc.id, conn, message);
+    this.network.send(proc, conn, message);
   }
 
   closeFrom(proc: ProcessRecord, conn: ConnId): void {
-    this.network.close(proc.id, conn);
+    this.network.close(proc, conn);
   }
 
   emitFrom(proc: ProcessRecord, event: TraceEvent): void {
@@ -471,10 +529,10 @@ export class Simulation {
     proc.hasPersisted = true;
     proc.status = how === "crash" ? "crashed" : "exited";
     proc.exitRequested = false;
-    proc.timers.clear();
+    for (const slot of proc.timers.values()) slot.token = 0;
     proc.inbox = [];
     proc.overdue = [];
-    this.network.closeAll(proc.id, proc.conns);
+    this.network.closeAll(proc, proc.conns);
     this.emit(proc.id, how === "crash" ? { type: "processCrashed" } : { type: "processExited" });
   }
 
@@ -585,9 +643,9 @@ export class Simulation {
       if (proc.status !== "running") return;
       this.invoke(proc, event);
     }
-    for (const [name, token] of overdue) {
+    for (const [slot, token] of overdue) {
       if (proc.status !== "running") return;
-      this.fireTimer(proc, name, token);
+      this.fireTimer(proc, slot, token);
     }
   }
 

@@ -1,8 +1,9 @@
-import { assert } from "../kernel/assert";
+import { InvariantError, assert } from "../kernel/assert";
 import type { Micros } from "../kernel/time";
 import type { ConnId, Message, ProcessEvent, ProcessId } from "../process/model";
 import type { RandomStream } from "../rng/streams";
 import type { PartitionGroup } from "../kernel/faults";
+import { ConnectionTable } from "./connection-table";
 
 /**
  * The network between processes: TCP-like connections over links that faults can cut, clog,
@@ -44,6 +45,11 @@ export const TCP_RTO_MAX_US = 120_000_000;
 
 export type PacketKind = "syn" | "synAck" | "rst" | "fin" | "data";
 
+/** A process as the network sees it: the kernel hands its own record in, and gets it back on delivery. */
+export interface NetEndpoint {
+  readonly id: ProcessId;
+}
+
 /** What became of a message, as messages.jsonl records it (CONTRACTS §8). */
 export type MessageFate = "delivered" | "dropped" | "held" | "refused";
 
@@ -77,39 +83,49 @@ export class Link {
 
 /** One direction of one connection: a FIFO of packets in flight. */
 export class Direction {
+  /** Packets in [head, tail) are in flight; slots are reused once the queue drains. */
   readonly queue: (Packet | undefined)[] = [];
   head = 0;
+  tail = 0;
   /** Its head has an arrival event in the kernel's queue. */
   scheduled = false;
   /** Its head is blocked by a cut, a clog or a hold, and waits for the fault to lift. */
   stuck = false;
+  /** The kernel's agenda entry for this direction's next arrival, reused (one is pending at most). */
+  agendaEntry: unknown = null;
+  readonly from: ProcessId;
+  readonly to: ProcessId;
   constructor(
     readonly conn: Connection,
-    readonly from: ProcessId,
-    readonly to: ProcessId,
+    readonly fromEnd: NetEndpoint,
+    readonly toEnd: NetEndpoint,
     readonly link: Link,
-  ) {}
+  ) {
+    this.from = fromEnd.id;
+    this.to = toEnd.id;
+  }
 
   get length(): number {
-    return this.queue.length - this.head;
+    return this.tail - this.head;
   }
 
   peek(): Packet | undefined {
-    return this.queue[this.head];
+    return this.head < this.tail ? this.queue[this.head] : undefined;
+  }
+
+  last(): Packet | undefined {
+    return this.head < this.tail ? this.queue[this.tail - 1] : undefined;
+  }
+
+  push(packet: Packet): void {
+    this.queue[this.tail++] = packet;
   }
 
   shift(): Packet {
     const packet = this.queue[this.head]!;
     this.queue[this.head++] = undefined;
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
-    }
+    if (this.head === this.tail) this.head = this.tail = 0;
     return packet;
-  }
-
-  tail(): Packet | undefined {
-    return this.head < this.queue.length ? this.queue[this.queue.length - 1] : undefined;
   }
 }
 
@@ -120,20 +136,29 @@ export class Connection {
   established = false;
   readonly forward: Direction;
   readonly backward: Direction;
+  readonly initiator: ProcessId;
+  readonly acceptor: ProcessId;
   constructor(
     readonly id: ConnId,
     readonly channel: string,
-    readonly initiator: ProcessId,
-    readonly acceptor: ProcessId,
+    readonly initiatorEnd: NetEndpoint,
+    readonly acceptorEnd: NetEndpoint,
     forwardLink: Link,
     backwardLink: Link,
   ) {
-    this.forward = new Direction(this, initiator, acceptor, forwardLink);
-    this.backward = new Direction(this, acceptor, initiator, backwardLink);
+    this.initiator = initiatorEnd.id;
+    this.acceptor = acceptorEnd.id;
+    this.forward = new Direction(this, initiatorEnd, acceptorEnd, forwardLink);
+    this.backward = new Direction(this, acceptorEnd, initiatorEnd, backwardLink);
   }
 
-  isOpenAt(pid: ProcessId): boolean {
-    return pid === this.initiator ? this.initiatorOpen : this.acceptorOpen;
+  isOpenAt(end: NetEndpoint): boolean {
+    return end === this.initiatorEnd ? this.initiatorOpen : this.acceptorOpen;
+  }
+
+  /** The direction that carries what `end` sends. */
+  outOf(end: NetEndpoint): Direction {
+    return end === this.initiatorEnd ? this.forward : this.backward;
   }
 }
 
@@ -143,11 +168,11 @@ export interface NetworkHost {
   /** Puts the arrival of `dir`'s head packet on the agenda. */
   scheduleArrival(dir: Direction, atUs: number): void;
   /** The process is alive (running or paused): its kernel accepts connections. */
-  isListening(pid: ProcessId): boolean;
+  isListening(end: NetEndpoint): boolean;
   /** Hands an event to the process (queued if it is paused). */
-  deliver(pid: ProcessId, event: ProcessEvent): void;
-  /** The end of `conn` at `pid` is open or closed now. */
-  trackConnection(pid: ProcessId, conn: Connection, open: boolean): void;
+  deliver(end: NetEndpoint, event: ProcessEvent): void;
+  /** The end of `conn` at `end` is open or closed now. */
+  trackConnection(end: NetEndpoint, conn: Connection, open: boolean): void;
   stream(path: string): RandomStream;
   /** Called only when messages are recorded (trace mode). */
   recordMessage: ((dir: Direction, packet: Packet, fate: MessageFate) => void) | null;
@@ -170,13 +195,12 @@ interface Hold {
 
 export class Network {
   private readonly links = new Map<string, Link>();
-  private readonly connections = new Map<ConnId, Connection>();
+  private readonly connections = new ConnectionTable<Connection>();
   private readonly latencyStreams = new Map<ProcessId, RandomStream>();
   private readonly partitions: CompiledPartition[] = [];
   private readonly holds: Hold[] = [];
   /** Directions waiting for a fault to lift, in the order they got stuck. */
   private readonly stuck = new Set<Direction>();
-  private nextConnId = 1;
   private nextMessageId = 1;
   private unnamedPartitions = 0;
 
@@ -187,36 +211,33 @@ export class Network {
 
   // ---- connections -------------------------------------------------------------------------
 
-  connect(from: ProcessId, to: ProcessId, channel: string): ConnId {
-    const id = this.nextConnId++;
-    const conn = new Connection(id, channel, from, to, this.link(from, to), this.link(to, from));
-    this.connections.set(id, conn);
+  connect(from: NetEndpoint, to: NetEndpoint, channel: string): ConnId {
+    const conn = new Connection(this.connections.nextId(), channel, from, to, this.link(from.id, to.id), this.link(to.id, from.id));
+    this.connections.add(conn);
     this.host.trackConnection(from, conn, true);
     this.enqueue(conn.forward, new Packet("syn", null, -1, this.host.now()));
-    return id;
+    return conn.id;
   }
 
-  send(from: ProcessId, connId: ConnId, message: Message): void {
-    assert(connId > 0 && connId < this.nextConnId, () => `${from} sent ${message.type} on connection ${connId}, which never existed`);
+  send(from: NetEndpoint, connId: ConnId, message: Message): void {
     const conn = this.connections.get(connId);
     // Writing to a socket that is already closed or reset (EPIPE): the bytes never leave the
     // host, so they are not a message in flight and messages.jsonl does not list them.
     if (conn === undefined || !conn.isOpenAt(from)) return;
-    assert(from === conn.initiator || from === conn.acceptor, () => `${from} sent on connection ${connId}, which is not its own`);
-    const packet = new Packet("data", message, this.nextMessageId++, this.host.now());
-    this.enqueue(from === conn.initiator ? conn.forward : conn.backward, packet);
+    if (from !== conn.initiatorEnd && from !== conn.acceptorEnd) throw new InvariantError(`${from.id} sent on connection ${connId}, which is not its own`);
+    this.enqueue(conn.outOf(from), new Packet("data", message, this.nextMessageId++, this.host.now()));
   }
 
-  close(from: ProcessId, connId: ConnId): void {
+  close(from: NetEndpoint, connId: ConnId): void {
     const conn = this.connections.get(connId);
     if (conn === undefined || !conn.isOpenAt(from)) return;
     this.closeEnd(conn, from);
-    this.enqueue(from === conn.initiator ? conn.forward : conn.backward, new Packet("fin", null, -1, this.host.now()));
+    this.enqueue(conn.outOf(from), new Packet("fin", null, -1, this.host.now()));
   }
 
   /** Every open end of a dying process is closed; peers read EOF after the bytes in flight. */
-  closeAll(pid: ProcessId, conns: Iterable<Connection>): void {
-    for (const conn of [...conns]) this.close(pid, conn.id);
+  closeAll(end: NetEndpoint, conns: Iterable<Connection>): void {
+    for (const conn of [...conns]) this.close(end, conn.id);
   }
 
   openConnections(): number {
@@ -226,12 +247,11 @@ export class Network {
   // ---- packets in flight ------------------------------------------------------------------
 
   private enqueue(dir: Direction, packet: Packet): void {
-    const now = this.host.now();
-    const tail = dir.tail();
-    let arrival = now + this.latency(dir.link);
-    if (tail !== undefined && tail.arrivalUs > arrival) arrival = tail.arrivalUs;
+    const last = dir.last();
+    let arrival = packet.sentUs + this.latency(dir.link);
+    if (last !== undefined && last.arrivalUs > arrival) arrival = last.arrivalUs;
     packet.arrivalUs = arrival;
-    dir.queue.push(packet);
+    dir.push(packet);
     if (!dir.scheduled && !dir.stuck) {
       dir.scheduled = true;
       this.host.scheduleArrival(dir, arrival);
@@ -282,22 +302,33 @@ export class Network {
 
   private arrive(dir: Direction, packet: Packet): void {
     const conn = dir.conn;
-    const receiver = dir.to;
+    const receiver = dir.toEnd;
     const reverse = dir === conn.forward ? conn.backward : conn.forward;
+    const now = this.host.now();
+    // Data first: it is nearly every packet.
     switch (packet.kind) {
+      case "data":
+        if (!conn.isOpenAt(receiver)) {
+          this.host.recordMessage?.(dir, packet, "refused");
+          if (conn.isOpenAt(dir.fromEnd)) this.enqueue(reverse, new Packet("rst", null, -1, now));
+          return;
+        }
+        this.host.recordMessage?.(dir, packet, "delivered");
+        this.host.deliver(receiver, { type: "message", conn: conn.id, from: dir.from, message: packet.message! });
+        return;
       case "syn":
         if (!this.host.isListening(receiver)) {
-          this.enqueue(reverse, new Packet("rst", null, -1, this.host.now()));
+          this.enqueue(reverse, new Packet("rst", null, -1, now));
           return;
         }
         conn.acceptorOpen = true;
         this.host.trackConnection(receiver, conn, true);
-        this.enqueue(reverse, new Packet("synAck", null, -1, this.host.now()));
+        this.enqueue(reverse, new Packet("synAck", null, -1, now));
         this.host.deliver(receiver, { type: "accepted", conn: conn.id, peer: dir.from, channel: conn.channel });
         return;
       case "synAck":
         if (!conn.initiatorOpen) {
-          this.enqueue(reverse, new Packet("rst", null, -1, this.host.now()));
+          this.enqueue(reverse, new Packet("rst", null, -1, now));
           return;
         }
         conn.established = true;
@@ -305,7 +336,7 @@ export class Network {
         return;
       case "rst": {
         if (!conn.isOpenAt(receiver)) return;
-        const refused = receiver === conn.initiator && !conn.established;
+        const refused = receiver === conn.initiatorEnd && !conn.established;
         this.closeEnd(conn, receiver);
         this.host.deliver(
           receiver,
@@ -320,22 +351,13 @@ export class Network {
         this.closeEnd(conn, receiver);
         this.host.deliver(receiver, { type: "closed", conn: conn.id, peer: dir.from, reason: "eof" });
         return;
-      case "data":
-        if (!conn.isOpenAt(receiver)) {
-          this.host.recordMessage?.(dir, packet, "refused");
-          if (conn.isOpenAt(dir.from)) this.enqueue(reverse, new Packet("rst", null, -1, this.host.now()));
-          return;
-        }
-        this.host.recordMessage?.(dir, packet, "delivered");
-        this.host.deliver(receiver, { type: "message", conn: conn.id, from: dir.from, message: packet.message! });
-        return;
     }
   }
 
-  private closeEnd(conn: Connection, pid: ProcessId): void {
-    if (pid === conn.initiator) conn.initiatorOpen = false;
+  private closeEnd(conn: Connection, end: NetEndpoint): void {
+    if (end === conn.initiatorEnd) conn.initiatorOpen = false;
     else conn.acceptorOpen = false;
-    this.host.trackConnection(pid, conn, false);
+    this.host.trackConnection(end, conn, false);
     if (!conn.initiatorOpen && !conn.acceptorOpen) this.connections.delete(conn.id);
   }
 
@@ -458,7 +480,7 @@ export class Network {
       dir.stuck = false;
       if (head === undefined) continue;
       let previous = 0;
-      for (let i = dir.head; i < dir.queue.length; i++) {
+      for (let i = dir.head; i < dir.tail; i++) {
         const packet = dir.queue[i]!;
         const arrival = now + this.latency(dir.link);
         packet.arrivalUs = arrival > previous ? arrival : previous;

@@ -5,7 +5,7 @@ import type { TraceEvent } from "../trace/events";
 /** Every process is named by its port ("7001", "26400") or by its role ("client-1"). */
 export type ProcessId = string;
 
-/** A TCP-like connection, numbered in the order connections were opened in the run. */
+/** A TCP-like connection's handle; opaque, and never reused for another connection. */
 export type ConnId = number;
 
 /** What travels on a connection. `type` names the kind, as hold filters and messages.jsonl see it. */
