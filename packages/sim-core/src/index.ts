@@ -10,3 +10,4 @@ export * from "./rng/streams";
 export * from "./trace/events";
 export * from "./trace/format";
 export * from "./models/heartbeat";
+export * as replication from "./replication/index";
