@@ -24,3 +24,9 @@ describe("trace.jsonl", () => {
     expect(hashTrace(lines)).toBe(createHash("sha256").update(lines.join("")).digest("hex"));
   });
 });
+
+describe("trace records", () => {
+  it("refuse an event whose own fields would overwrite where or when it happened", () => {
+    expect(() => traceRecord(5, "7001", { type: "clusterStateChanged", state: "ok", node: "7002" } as never)).toThrow(/may not have a field named atUs or node/);
+  });
+});

@@ -68,6 +68,8 @@ export interface BootCtx {
   readonly self: ProcessId;
   readonly nowUs: Micros;
   readonly incarnation: number;
+  /** This process's wall clock in ms since the Unix epoch. */
+  wallMs(): number;
   rng(name: string): RandomStream;
 }
 

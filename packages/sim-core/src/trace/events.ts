@@ -1,4 +1,8 @@
 import type { Fault } from "../kernel/faults";
+import type { ClusterEvent } from "../cluster/events";
+import type { ReplicationEvent } from "../replication/events";
+import type { ServerEvent } from "../server/events";
+import type { ClientEvent } from "../client/events";
 
 /**
  * The semantic events of a run: one discriminated union that the kernel starts and each model
@@ -27,7 +31,7 @@ export type HeartbeatEvent =
   | { readonly type: "peerSuspected"; readonly peer: string; readonly silentMs: number }
   | { readonly type: "peerRecovered"; readonly peer: string; readonly silentMs: number };
 
-export type TraceEvent = ProcessLifecycleEvent | FaultEvent | HeartbeatEvent;
+export type TraceEvent = ProcessLifecycleEvent | FaultEvent | HeartbeatEvent | ServerEvent | ClusterEvent | ReplicationEvent | ClientEvent;
 
 export type TraceEventType = TraceEvent["type"];
 

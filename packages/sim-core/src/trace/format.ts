@@ -8,8 +8,12 @@ import type { TraceEvent, TraceHeader, TraceRecord } from "./events";
  * Pure JavaScript (no Node APIs): the HTML report runs it in the browser too.
  */
 
-/** Keys come out as `atUs`, `node`, `type`, then the event's own fields in their order. */
+/**
+ * Keys come out as `atUs`, `node`, `type`, then the event's own fields in their order. An event
+ * may not carry fields of those names: they would overwrite where and when it happened.
+ */
 export function traceRecord(atUs: number, node: string, event: TraceEvent): TraceRecord {
+  if ("atUs" in event || "node" in event) throw new Error(`a ${event.type} event may not have a field named atUs or node`);
   return { atUs, node, ...event } as TraceRecord;
 }
 

@@ -1,0 +1,265 @@
+import type { Micros } from "../kernel/time";
+import type { BootCtx, ConnId, Ctx, Message, ProcessEvent, ProcessModel } from "../process/model";
+import { CLUSTER_CRON_PERIOD_MS } from "../redis-constants";
+import type { RedisConfig } from "../redis-config";
+import * as replication from "../replication";
+import { BUS_CHANNEL, type ClusterMessage } from "./messages";
+import { freeLink, sendPing, type BusCtx } from "./bus";
+import { clusterCron } from "./cron";
+import { updateClusterState } from "./cluster-state";
+import { handleReplicaFailover } from "./election";
+import { NODE_MASTER, NODE_MEET, NODE_MYSELF, NODE_REPLICA } from "./flags";
+import { handleManualFailover } from "./manual-failover";
+import { loadNodesConf, nodesConfOf, type NodesConf } from "./nodes-conf";
+import { processPacket } from "./packet";
+import { executeCommand } from "./commands";
+import type { ClientMessage } from "../client/protocol";
+import {
+  TODO_HANDLE_FAILOVER,
+  TODO_HANDLE_MANUALFAILOVER,
+  TODO_SAVE_CONFIG,
+  TODO_UPDATE_STATE,
+  emptySlotTable,
+  isReplica,
+  myself,
+  newNodeView,
+  type ClusterNodeState,
+} from "./state";
+
+/**
+ * A Redis Cluster node as a kernel process: the cluster bus (cluster.c), replication
+ * (replication.c, shared with standalone servers), and the server's own lifecycle. Handlers run
+ * one event at a time, and after each the deferred work of clusterBeforeSleep, as Redis does
+ * once per event-loop iteration.
+ */
+
+export const CLUSTER_CRON_TIMER = "clusterCron";
+
+/** What survives a crash or an exit: nodes.conf (always) and whatever replication persists. */
+export interface ClusterNodePersisted {
+  readonly nodesConf: NodesConf;
+  readonly replication: ReturnType<typeof replication.persistReplication>;
+}
+
+export interface ClusterNodeOptions {
+  readonly port: number;
+  readonly config: RedisConfig;
+  /**
+   * The converged configuration `redis-cli --cluster create` would leave (see create.ts), or
+   * none for a node that starts alone.
+   */
+  readonly formed?: NodesConf;
+}
+
+export type ClusterNodeMessage = ClusterMessage | Message;
+
+export function clusterNodeModel(options: ClusterNodeOptions): ProcessModel<ClusterNodeState, ClusterNodeMessage, ClusterNodePersisted> {
+  return {
+    kind: "redis-cluster-node",
+    init: (ctx) => freshState(options, ctx),
+    persist: (s, how) => ({ nodesConf: s.nodesConf, replication: replication.persistReplication(s, how) }),
+    restore: (persisted, ctx) => restoredState(options, persisted, ctx),
+    handle(s, event, ctx) {
+      handleEvent(s, event, ctx as BusCtx);
+      clusterBeforeSleep(s, ctx as BusCtx);
+    },
+  };
+}
+
+function baseState(options: ClusterNodeOptions, ctx: BootCtx, myId: string): ClusterNodeState {
+  return {
+    port: options.port,
+    config: options.config,
+    data: {},
+    replication: replication.initialReplication(ctx),
+    nodesConf: { myId, currentEpoch: 0, lastVoteEpoch: 0, nodes: [] },
+    myId,
+    nodes: {},
+    nodeOrder: [],
+    currentEpoch: 0,
+    lastVoteEpoch: 0,
+    state: "fail",
+    size: 1,
+    slotOwner: emptySlotTable(),
+    failoverAuthTimeMs: 0,
+    failoverAuthCount: 0,
+    failoverAuthSent: false,
+    failoverAuthRank: 0,
+    failoverAuthEpoch: 0,
+    cantFailoverReason: "none",
+    cantFailoverLastLogS: 0,
+    mfEndMs: 0,
+    mfReplica: null,
+    mfMasterOffset: -1,
+    mfCanStart: false,
+    clientsPausedUntilMs: 0,
+    firstCallTimeMs: 0,
+    amongMinorityTimeMs: 0,
+    cronIteration: 0,
+    statsPfailNodes: 0,
+    todoBeforeSleep: 0,
+    outboundLinks: {},
+    inboundLinks: {},
+    statsSent: {},
+    statsReceived: {},
+  };
+}
+
+function freshState(options: ClusterNodeOptions, ctx: BootCtx): ClusterNodeState {
+  const nowMs = ctx.wallMs();
+  if (options.formed !== undefined) return fromConf(baseState(options, ctx, options.formed.myId), options.formed, nowMs, true);
+  // clusterInit without nodes.conf: a new random name, alone, a master.
+  const myId = ctx.rng("node-id").hex(20);
+  const s = baseState(options, ctx, myId);
+  s.nodes[myId] = newNodeView(myId, options.port, NODE_MYSELF | NODE_MASTER, nowMs);
+  s.nodeOrder.push(myId);
+  s.nodesConf = nodesConfOf(s);
+  return s;
+}
+
+function restoredState(options: ClusterNodeOptions, persisted: ClusterNodePersisted, ctx: BootCtx): ClusterNodeState {
+  const s = baseState(options, ctx, persisted.nodesConf.myId);
+  const me = persisted.nodesConf.nodes.find((n) => n.id === persisted.nodesConf.myId);
+  replication.restoreReplication(s, persisted.replication, ctx, { iAmMaster: me === undefined || (me.flags & NODE_REPLICA) === 0 });
+  return fromConf(s, persisted.nodesConf, ctx.wallMs(), false);
+}
+
+/**
+ * Loads a nodes.conf. A freshly formed cluster is taken as converged (everyone has heard from
+ * everyone, the state is already ok); a restarted node starts in state fail, as Redis does.
+ */
+function fromConf(s: ClusterNodeState, conf: NodesConf, nowMs: number, formed: boolean): ClusterNodeState {
+  Object.assign(s, loadNodesConf(conf, nowMs));
+  if (formed) {
+    for (const id of s.nodeOrder) s.nodes[id]!.pongReceivedMs = nowMs;
+    s.state = "ok";
+    s.firstCallTimeMs = 1;
+    s.size = s.nodeOrder.filter((id) => (s.nodes[id]!.flags & NODE_MASTER) !== 0 && s.nodes[id]!.numSlots > 0).length;
+  }
+  s.nodesConf = nodesConfOf(s);
+  return s;
+}
+
+
+function nodeTimeoutMs(s: ClusterNodeState): number {
+  return s.config["cluster-node-timeout"];
+}
+
+function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage>, ctx: BusCtx): void {
+  const nowMs = ctx.wallMs();
+  switch (event.type) {
+    case "start": {
+      ctx.emit(event.restarted || s.nodeOrder.length > 1 ? { type: "clusterConfigLoaded", myId: s.myId } : { type: "clusterConfigCreated", myId: s.myId });
+      ctx.emit({ type: "serverInitialized", port: s.port });
+      // serverCron's 100 ms period starts wherever the process happened to start.
+      ctx.setTimer(CLUSTER_CRON_TIMER, (ctx.rng("cron-phase").int(CLUSTER_CRON_PERIOD_MS * 1000) + 1) as Micros);
+      ctx.setTimer(replication.REPLICATION_CRON_TIMER, (ctx.rng("repl-cron-phase").int(1_000_000) + 1) as Micros);
+      // A formed replica starts replicating at once; a restarted one waits for clusterCron.
+      const me = myself(s);
+      if (!event.restarted && isReplica(me) && me.replicaOf !== null) {
+        replication.replicationSetMaster(s, ctx, String(s.nodes[me.replicaOf]!.port));
+      }
+      return;
+    }
+    case "timer":
+      if (event.name === CLUSTER_CRON_TIMER) {
+        runClusterCron(s, nowMs, ctx);
+        ctx.setTimer(CLUSTER_CRON_TIMER, (CLUSTER_CRON_PERIOD_MS * 1000) as Micros);
+      } else if (event.name === replication.REPLICATION_CRON_TIMER) {
+        // A master pausing clients for a manual failover does not ping its replicas meanwhile.
+        replication.replicationCron(s, ctx, { suppressPing: s.clientsPausedUntilMs > nowMs });
+        ctx.setTimer(replication.REPLICATION_CRON_TIMER, 1_000_000 as Micros);
+      } else {
+        replication.handleReplicationEvent(s, event, ctx);
+      }
+      return;
+    case "connected":
+      if (event.channel === BUS_CHANNEL) return onBusLinkConnected(s, event.conn, nowMs, ctx);
+      replication.handleReplicationEvent(s, event, ctx);
+      return;
+    case "accepted":
+      if (event.channel === BUS_CHANNEL) {
+        s.inboundLinks[event.conn] = null;
+        return;
+      }
+      replication.handleReplicationEvent(s, event, ctx);
+      return;
+    case "connectFailed":
+      if (event.channel === BUS_CHANNEL) {
+        const nodeId = s.outboundLinks[event.conn];
+        if (nodeId !== undefined) ctx.emit({ type: "busConnectFailed", peer: nodeId, port: Number(event.peer), error: "Connection refused" });
+        freeLink(s, event.conn, ctx);
+        return;
+      }
+      replication.handleReplicationEvent(s, event, ctx);
+      return;
+    case "closed":
+      if (isBusConn(s, event.conn)) {
+        freeLink(s, event.conn, ctx);
+        return;
+      }
+      replication.handleReplicationEvent(s, event, ctx);
+      return;
+    case "message":
+      if (isBusConn(s, event.conn)) {
+        processPacket(s, event.conn, event.message as ClusterMessage, nodeTimeoutMs(s), nowMs, ctx);
+        return;
+      }
+      if (replication.handleReplicationEvent(s, event, ctx)) return;
+      if (event.message.type === "command") {
+        const command = event.message as Extract<ClientMessage, { type: "command" }>;
+        const reply: ClientMessage = { type: "reply", id: command.id, reply: executeCommand(s, command.argv, ctx) };
+        ctx.send(event.conn, reply);
+      }
+      return;
+    case "shutdown":
+      // SHUTDOWN (7.0): save the final snapshot when persistence asks for it, then exit.
+      ctx.emit({ type: "shutdownRequested" });
+      if (s.config["save-on-shutdown"]) ctx.emit({ type: "finalRdbSaved", keys: Object.keys(s.data).length });
+      ctx.emit({ type: "readyToExit" });
+      ctx.exit();
+      return;
+  }
+}
+
+function runClusterCron(s: ClusterNodeState, nowMs: number, ctx: BusCtx): void {
+  clusterCron(s, nodeTimeoutMs(s), nowMs, ctx);
+}
+
+function isBusConn(s: ClusterNodeState, conn: ConnId): boolean {
+  return s.outboundLinks[conn] !== undefined || s.inboundLinks[conn] !== undefined;
+}
+
+/**
+ * clusterLinkConnectHandler: the first packet on a new link is a PING (MEET for a node met by
+ * CLUSTER MEET); a ping that was already pending keeps its start time, so reconnecting does not
+ * reset the failure clock.
+ */
+function onBusLinkConnected(s: ClusterNodeState, conn: ConnId, nowMs: number, ctx: BusCtx): void {
+  const nodeId = s.outboundLinks[conn];
+  if (nodeId === undefined) return;
+  const node = s.nodes[nodeId]!;
+  const oldPingSentMs = node.pingSentMs;
+  sendPing(s, conn, (node.flags & NODE_MEET) !== 0 ? "meet" : "ping", ctx, nowMs, true);
+  if (oldPingSentMs !== 0) node.pingSentMs = oldPingSentMs;
+  node.flags &= ~NODE_MEET;
+}
+
+/**
+ * clusterBeforeSleep: the work handlers deferred (cluster.c CLUSTER_TODO_*), once per event-loop
+ * iteration — so an AUTH_ACK that completes a majority is acted on as soon as it arrives.
+ */
+export function clusterBeforeSleep(s: ClusterNodeState, ctx: BusCtx): void {
+  const flags = s.todoBeforeSleep;
+  if (flags === 0) return;
+  s.todoBeforeSleep = 0;
+  const nowMs = ctx.wallMs();
+  if ((flags & TODO_HANDLE_MANUALFAILOVER) !== 0 && isReplica(myself(s))) {
+    handleManualFailover(s, ctx);
+    handleReplicaFailover(s, nodeTimeoutMs(s), nowMs, ctx);
+  } else if ((flags & TODO_HANDLE_FAILOVER) !== 0) {
+    handleReplicaFailover(s, nodeTimeoutMs(s), nowMs, ctx);
+  }
+  if ((flags & TODO_UPDATE_STATE) !== 0) updateClusterState(s, nodeTimeoutMs(s), nowMs, ctx);
+  if ((flags & TODO_SAVE_CONFIG) !== 0) s.nodesConf = nodesConfOf(s);
+}

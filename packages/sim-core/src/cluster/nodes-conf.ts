@@ -1,0 +1,78 @@
+import { NODE_FAIL, NODE_HANDSHAKE, NODE_MASTER, NODE_MYSELF, NODE_REPLICA } from "./flags";
+import type { SlotRanges } from "./slots";
+import { emptySlotTable, newNodeView, type ClusterNodeState, type NodeId, type NodeView } from "./state";
+
+/**
+ * nodes.conf: what a cluster node writes down (clusterSaveConfig) and reads back at start
+ * (clusterLoadConfig). It is the only cluster state that survives a restart; links, failure
+ * reports, votes' times and election state do not.
+ */
+export interface NodesConfEntry {
+  readonly id: NodeId;
+  readonly port: number;
+  readonly flags: number;
+  readonly replicaOf: NodeId | null;
+  readonly pingSentMs: number;
+  readonly pongReceivedMs: number;
+  readonly configEpoch: number;
+  readonly slots: SlotRanges;
+}
+
+export interface NodesConf {
+  readonly myId: NodeId;
+  readonly currentEpoch: number;
+  readonly lastVoteEpoch: number;
+  /** In the node's own order; handshake nodes are not saved. */
+  readonly nodes: readonly NodesConfEntry[];
+}
+
+/** clusterSaveConfig: a snapshot of the CLUSTER NODES view plus the epochs. */
+export function nodesConfOf(s: ClusterNodeState): NodesConf {
+  return {
+    myId: s.myId,
+    currentEpoch: s.currentEpoch,
+    lastVoteEpoch: s.lastVoteEpoch,
+    nodes: s.nodeOrder
+      .map((id) => s.nodes[id]!)
+      .filter((n) => (n.flags & NODE_HANDSHAKE) === 0)
+      .map((n) => ({
+        id: n.id,
+        port: n.port,
+        flags: n.flags,
+        replicaOf: n.replicaOf,
+        pingSentMs: n.pingSentMs,
+        pongReceivedMs: n.pongReceivedMs,
+        configEpoch: n.configEpoch,
+        slots: n.slots,
+      })),
+  };
+}
+
+/**
+ * clusterLoadConfig: rebuild the node table. A node saved as `fail` is FAIL since load time;
+ * saved ping and pong times become "now" (or stay 0); currentEpoch is at least every configEpoch.
+ */
+export function loadNodesConf(conf: NodesConf, nowMs: number): Pick<ClusterNodeState, "nodes" | "nodeOrder" | "slotOwner" | "currentEpoch" | "lastVoteEpoch"> {
+  const nodes: Record<NodeId, NodeView> = {};
+  const nodeOrder: NodeId[] = [];
+  const slotOwner = emptySlotTable();
+  let currentEpoch = conf.currentEpoch;
+  for (const entry of conf.nodes) {
+    const view = newNodeView(entry.id, entry.port, entry.flags, nowMs);
+    view.replicaOf = (entry.flags & NODE_REPLICA) !== 0 ? entry.replicaOf : null;
+    view.configEpoch = entry.configEpoch;
+    view.pingSentMs = entry.pingSentMs !== 0 ? nowMs : 0;
+    view.pongReceivedMs = entry.pongReceivedMs !== 0 ? nowMs : 0;
+    if ((entry.flags & NODE_FAIL) !== 0) view.failTimeMs = nowMs;
+    if ((entry.flags & NODE_MASTER) !== 0) {
+      view.slots = entry.slots;
+      for (const [first, last] of entry.slots) for (let slot = first; slot <= last; slot++) slotOwner[slot] = entry.id;
+      view.numSlots = entry.slots.reduce((n, [a, b]) => n + b - a + 1, 0);
+    }
+    if (entry.configEpoch > currentEpoch) currentEpoch = entry.configEpoch;
+    nodes[entry.id] = view;
+    nodeOrder.push(entry.id);
+  }
+  if (nodes[conf.myId] === undefined || (nodes[conf.myId]!.flags & NODE_MYSELF) === 0) throw new Error(`nodes.conf of ${conf.myId} has no "myself" line`);
+  return { nodes, nodeOrder, slotOwner, currentEpoch, lastVoteEpoch: conf.lastVoteEpoch };
+}
