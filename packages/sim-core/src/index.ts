@@ -11,3 +11,8 @@ export * from "./trace/events";
 export * from "./trace/format";
 export * from "./models/heartbeat";
 export * as replication from "./replication/index";
+export * from "./cluster/index";
+export * from "./redis-config";
+export * from "./redis-constants";
+export { redisCliModel, type CliCommand, type RedisCliState } from "./client/redis-cli";
+export { formatReply, CLIENT_CHANNEL, type Reply, type ClientMessage } from "./client/protocol";

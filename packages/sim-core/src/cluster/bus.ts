@@ -1,3 +1,4 @@
+import { shared } from "../kernel/shared-value";
 import type { ConnId, Ctx, Message } from "../process/model";
 import { NODE_HANDSHAKE, NODE_MASTER, NODE_MYSELF, NODE_NOADDR, NODE_PFAIL, NODE_REPLICA } from "./flags";
 import { BUS_CHANNEL, type BusHeader, type ClusterMessage, type ClusterMessageType, type GossipEntry } from "./messages";
@@ -45,7 +46,7 @@ export function buildHeader(s: ClusterNodeState, mflags = 0): BusHeader {
     configEpoch: speaksFor.configEpoch,
     offset: (me.flags & NODE_MASTER) !== 0 ? masterReplOffset(s) : replicaProcessedOffset(s),
     replicaOf: (me.flags & NODE_REPLICA) !== 0 ? me.replicaOf : null,
-    slots: speaksFor.slots,
+    slots: shared(speaksFor.slots),
     // clusterBuildMessageHdr: a master in a manual failover tells everyone it is paused.
     mflags: mflags | ((me.flags & NODE_MASTER) !== 0 && s.mfEndMs !== 0 ? 1 : 0),
     state: s.state,

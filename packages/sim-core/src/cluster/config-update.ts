@@ -1,3 +1,4 @@
+import { shared } from "../kernel/shared-value";
 import { keyHashSlot } from "./key-slot";
 import { buildHeader, sendOn, type BusCtx } from "./bus";
 import { NODE_MASTER, NODE_MIGRATE_TO, NODE_MYSELF, NODE_REPLICA } from "./flags";
@@ -139,7 +140,7 @@ export function sendUpdateIfStale(s: ClusterNodeState, sender: NodeView, header:
       if (owner.configEpoch <= header.configEpoch) continue;
       ctx.emit({ type: "updateSent", to: sender.id, about: owner.id });
       if (sender.link !== null) {
-        sendOn(s, sender.link, { ...buildHeader(s), type: "update", about: owner.id, aboutConfigEpoch: owner.configEpoch, aboutSlots: owner.slots }, ctx);
+        sendOn(s, sender.link, { ...buildHeader(s), type: "update", about: owner.id, aboutConfigEpoch: owner.configEpoch, aboutSlots: shared(owner.slots) }, ctx);
       }
       return;
     }

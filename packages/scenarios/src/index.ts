@@ -1,0 +1,4 @@
+export * from "./steps";
+export * from "./runner";
+export * from "./describe";
+export { drill000 } from "./drills/drill-000";

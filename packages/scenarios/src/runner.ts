@@ -1,0 +1,181 @@
+import {
+  NODE_MASTER,
+  NODE_REPLICA,
+  Simulation,
+  addCreatedCluster,
+  formatReply,
+  ms,
+  redisCliModel,
+  us,
+  type ClusterNodeState,
+  type Fault,
+  type RedisCliState,
+  type SimulationMode,
+  type TraceRecord,
+} from "@failover-lab/sim-core";
+import { clusterCheck } from "@failover-lab/sim-core/replies";
+import type { Condition, Expectation, Scenario, Step } from "./steps";
+import { describeStep } from "./describe";
+
+/** What each step did, as summary.json's `steps` records it (CONTRACTS §8). */
+export interface StepResult {
+  readonly text: string;
+  readonly atMs: number;
+  readonly ok: boolean;
+  /** What a command printed (redis-cli's lines), for the story. */
+  readonly output?: readonly string[];
+  /** What an expectation saw instead, when it failed. */
+  readonly saw?: string;
+  readonly note?: string;
+}
+
+export interface RunResult {
+  readonly scenario: string;
+  readonly seed: string;
+  readonly ok: boolean;
+  readonly steps: readonly StepResult[];
+  readonly sim: Simulation;
+}
+
+export interface RunOptions {
+  readonly seed?: string | number;
+  readonly mode?: SimulationMode;
+}
+
+/** How long the runner waits for a redis-cli reply before calling the step failed. */
+const CLI_TIMEOUT_MS = 10_000;
+/** A freshly created cluster's replicas need their first full sync before the drill starts. */
+const SETTLE_LIMIT_MS = 60_000;
+
+export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+  const seed = String(options.seed ?? 1);
+  const sim = new Simulation({ seed, mode: options.mode ?? "fast", scenario: scenario.name });
+  addCreatedCluster(sim, {
+    ports: scenario.topology.ports,
+    replicasPerMaster: scenario.topology.replicasPerMaster,
+    ...(scenario.topology.pairing === undefined ? {} : { pairing: scenario.topology.pairing }),
+    config: { ...scenario.config },
+  });
+  const ports = scenario.topology.ports;
+  sim.runUntil(() => ports.every((p) => replicaSynced(sim, p)), ms(SETTLE_LIMIT_MS));
+
+  const results: StepResult[] = [];
+  const lastCheck = new Map<number, readonly string[]>();
+  let lastCli: string[] = [];
+  let clients = 0;
+  for (const { step, note } of scenario.steps) {
+    const atMs = Math.floor(sim.nowUs / 1000);
+    const text = describeStep(step);
+    const result = ((): Omit<StepResult, "text" | "atMs"> => {
+      switch (step.type) {
+        case "cli": {
+          const id = `client-${++clients}`;
+          sim.addProcess(id, redisCliModel([{ atUs: sim.nowUs, port: step.port, argv: step.argv }]));
+          const replied = sim.runUntil(() => (sim.state<RedisCliState>(id).replies?.length ?? 0) > 0, us(sim.nowUs + ms(CLI_TIMEOUT_MS)));
+          lastCli = cliOutput(sim, id);
+          return replied ? { ok: true, output: lastCli } : { ok: false, output: lastCli, saw: `no reply within ${CLI_TIMEOUT_MS} ms` };
+        }
+        case "check": {
+          const out = clusterCheck(step.port, (port) => (isUp(sim, port) ? node(sim, port) : null));
+          const lines = [...out.stderr, ...out.stdout];
+          lastCheck.set(step.port, lines);
+          return { ok: true, output: lines };
+        }
+        case "wait":
+          sim.runFor(ms(step.ms));
+          return { ok: true };
+        case "until": {
+          const sinceUs = sim.nowUs;
+          const held = sim.runUntil(() => holds(sim, step.condition, sinceUs), us(sim.nowUs + ms(step.withinMs)));
+          return held ? { ok: true } : { ok: false, saw: `not within ${step.withinMs} ms (${describeNow(sim, step.condition)})` };
+        }
+        case "expect":
+          return expect(sim, step.expectation, lastCheck, lastCli);
+        default:
+          sim.apply(step as Fault);
+          return { ok: true };
+      }
+    })();
+    results.push({ text, atMs, ...result, ...(note === undefined ? {} : { note }) });
+  }
+  return { scenario: scenario.name, seed, ok: results.every((r) => r.ok), steps: results, sim };
+}
+
+function node(sim: Simulation, port: number): ClusterNodeState {
+  return sim.state<ClusterNodeState>(String(port));
+}
+
+function isUp(sim: Simulation, port: number): boolean {
+  const status = sim.status(String(port));
+  return status === "running" || status === "paused";
+}
+
+/** Up, and — for a replica — with its first sync done and its link to the master up. */
+function replicaSynced(sim: Simulation, port: number): boolean {
+  if (sim.status(String(port)) !== "running") return false;
+  const s = node(sim, port);
+  if ((s.nodes[s.myId]!.flags & NODE_REPLICA) === 0) return true;
+  return s.replication.replState === "connected";
+}
+
+function roleOf(sim: Simulation, port: number): "master" | "replica" | "down" {
+  if (!isUp(sim, port)) return "down";
+  const s = node(sim, port);
+  return (s.nodes[s.myId]!.flags & NODE_MASTER) !== 0 ? "master" : "replica";
+}
+
+function holds(sim: Simulation, condition: Condition, sinceUs: number): boolean {
+  switch (condition.kind) {
+    case "role":
+      return roleOf(sim, condition.port) === condition.role;
+    case "clusterState":
+      return isUp(sim, condition.port) && node(sim, condition.port).state === condition.state;
+    case "event":
+      return sim.trace.some((r: TraceRecord) => r.atUs >= sinceUs && r.type === condition.event && r.node === String(condition.port));
+  }
+}
+
+function describeNow(sim: Simulation, condition: Condition): string {
+  switch (condition.kind) {
+    case "role":
+      return `${condition.port} is ${roleOf(sim, condition.port)}`;
+    case "clusterState":
+      return isUp(sim, condition.port) ? `${condition.port} says cluster_state:${node(sim, condition.port).state}` : `${condition.port} is down`;
+    case "event":
+      return `no ${condition.event} on ${condition.port}`;
+  }
+}
+
+function expect(sim: Simulation, expectation: Expectation, lastCheck: Map<number, readonly string[]>, lastCli: readonly string[]): Omit<StepResult, "text" | "atMs"> {
+  switch (expectation.kind) {
+    case "condition":
+      return holds(sim, expectation.condition, 0) ? { ok: true } : { ok: false, saw: describeNow(sim, expectation.condition) };
+    case "checkLine": {
+      const lines = lastCheck.get(expectation.port);
+      if (lines === undefined) return { ok: false, saw: `no check of ${expectation.port} ran before` };
+      const wanted = withNodeIds(sim, expectation.line);
+      return lines.includes(wanted) ? { ok: true } : { ok: false, saw: lines.join("\n") };
+    }
+    case "cliReply":
+      return lastCli.at(-1) === expectation.text ? { ok: true } : { ok: false, saw: lastCli.join("\n") };
+  }
+}
+
+/** Replaces `{id:7006}` in an expected line by that node's id in this run (ids come from the seed). */
+export function withNodeIds(sim: Simulation, text: string): string {
+  return text.replace(/\{id:(\d+)\}/g, (_, port: string) => node(sim, Number(port)).myId);
+}
+
+/** redis-cli -c's output: a line per redirection, then the reply. */
+function cliOutput(sim: Simulation, clientId: string): string[] {
+  const lines: string[] = [];
+  for (const r of sim.trace) {
+    if (r.node !== clientId) continue;
+    if (r.type === "clientRedirected") lines.push(`-> Redirected to slot [${r.slot}] located at 127.0.0.1:${r.to}`);
+    if (r.type === "clientReply") lines.push(formatReply(r.reply));
+    if (r.type === "clientConnectFailed") lines.push(`Could not connect to Redis at 127.0.0.1:${r.server}: Connection refused`);
+  }
+  return lines;
+}
+
+export type { Step };
