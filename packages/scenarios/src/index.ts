@@ -2,3 +2,5 @@ export * from "./steps";
 export * from "./runner";
 export * from "./describe";
 export { drill000 } from "./drills/drill-000";
+export * from "./measures";
+export { library } from "./library";

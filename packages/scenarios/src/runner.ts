@@ -16,6 +16,7 @@ import {
 import { clusterCheck } from "@failover-lab/sim-core/replies";
 import type { Condition, Expectation, Scenario, Step } from "./steps";
 import { describeStep } from "./describe";
+import { faultTarget, measuresOf, type FaultStepAt, type Measure } from "./measures";
 
 /** What each step did, as summary.json's `steps` records it (CONTRACTS §8). */
 export interface StepResult {
@@ -34,6 +35,7 @@ export interface RunResult {
   readonly seed: string;
   readonly ok: boolean;
   readonly steps: readonly StepResult[];
+  readonly measures: readonly Measure[];
   readonly sim: Simulation;
 }
 
@@ -63,7 +65,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const lastCheck = new Map<number, readonly string[]>();
   let lastCli: string[] = [];
   let clients = 0;
-  for (const { step, note } of scenario.steps) {
+  const faults: FaultStepAt[] = [];
+  for (const [index, { step, note }] of scenario.steps.entries()) {
     const atMs = Math.floor(sim.nowUs / 1000);
     const text = describeStep(step);
     const result = ((): Omit<StepResult, "text" | "atMs"> => {
@@ -91,14 +94,20 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         }
         case "expect":
           return expect(sim, step.expectation, lastCheck, lastCli);
-        default:
-          sim.apply(step as Fault);
+        default: {
+          const fault = step as Fault;
+          const target = faultTarget(sim, fault);
+          const before = sim.trace.length;
+          sim.apply(fault);
+          const skipped = sim.trace.slice(before).some((r) => r.type === "faultSkipped");
+          faults.push({ step: index, fault, atUs: sim.nowUs, ...target, ...(skipped ? { skipped } : {}) });
           return { ok: true };
+        }
       }
     })();
     results.push({ text, atMs, ...result, ...(note === undefined ? {} : { note }) });
   }
-  return { scenario: scenario.name, seed, ok: results.every((r) => r.ok), steps: results, sim };
+  return { scenario: scenario.name, seed, ok: results.every((r) => r.ok), steps: results, measures: measuresOf(sim, faults), sim };
 }
 
 function node(sim: Simulation, port: number): ClusterNodeState {

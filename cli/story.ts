@@ -1,0 +1,62 @@
+import type { RunResult, Scenario } from "@failover-lab/scenarios";
+import type { TraceRecord } from "@failover-lab/sim-core/trace";
+
+/**
+ * The terminal story of a run: each step, what it printed, and what the nodes logged between
+ * one step and the next, in time order.
+ */
+export interface StoryOptions {
+  /** Turns the records between two steps into log lines (the report's Redis log renderer). */
+  readonly logLines: (records: readonly TraceRecord[]) => string[];
+}
+
+export function story(scenario: Scenario, run: RunResult, options: StoryOptions): string[] {
+  const out: string[] = [];
+  out.push(`${scenario.name} — ${scenario.title}`);
+  out.push("");
+  for (const line of wrap(scenario.narrative, 96)) out.push(line);
+  out.push("");
+  const trace = run.sim.trace;
+  let cursor = 0;
+  const logUntil = (untilUs: number): void => {
+    const records: TraceRecord[] = [];
+    while (cursor < trace.length && trace[cursor]!.atUs < untilUs) records.push(trace[cursor++]!);
+    for (const line of options.logLines(records)) out.push(`            ${line}`);
+  };
+  run.steps.forEach((step, i) => {
+    // What the nodes logged since the previous step, then the step itself.
+    logUntil(step.atMs * 1000);
+    const note = scenario.steps[i]?.note;
+    if (note !== undefined) out.push("", `## ${note}`);
+    out.push(`[${clock(step.atMs)}] ${step.ok ? " " : "✗"} ${step.text}`);
+    for (const line of step.output ?? []) out.push(`            ${line}`);
+    if (!step.ok && step.saw !== undefined) for (const line of step.saw.split("\n")) out.push(`            ✗ saw: ${line}`);
+  });
+  logUntil(Number.POSITIVE_INFINITY);
+  out.push("");
+  const failed = run.steps.filter((s) => !s.ok).length;
+  out.push(failed === 0 ? `Every expectation held (${run.steps.length} steps).` : `${failed} of ${run.steps.length} steps failed.`);
+  for (const m of run.measures) {
+    const phases = (["pfailMs", "failMs", "electionWonMs", "clusterOkMs"] as const).filter((k) => m[k] !== undefined).map((k) => `${k.replace(/Ms$/, "")} +${m[k]} ms`);
+    if (phases.length > 0) out.push(`  step ${m.step + 1} (${m.fault} at ${clock(m.atMs)}): ${phases.join(", ")}`);
+  }
+  out.push(`seed ${run.seed}  trace hash ${run.sim.traceHash()}`);
+  return out;
+}
+
+function clock(ms: number): string {
+  return `${(ms / 1000).toFixed(3).padStart(8)}s`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line.length + word.length + 1 > width && line !== "") {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
+}
