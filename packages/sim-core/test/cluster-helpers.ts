@@ -1,4 +1,4 @@
-import { Simulation, seconds, type TraceRecord } from "../src/index";
+import { Seeds, Simulation, WALL_CLOCK_EPOCH_MS, seconds, type ConnId, type Ctx, type Message, type TraceEvent, type TraceRecord } from "../src/index";
 import { addCreatedCluster } from "../src/cluster/create";
 import type { ClusterNodeState } from "../src/cluster/state";
 
@@ -43,3 +43,31 @@ export function ownerPortOf(sim: Simulation, port: number, slot: number): number
   const owner = s.slotOwner[slot];
   return owner === null || owner === undefined ? null : s.nodes[owner]!.port;
 }
+
+/** A handler context that records what a rule did, for testing one rule at a time. */
+export function recordingCtx(nowMs: number, seed = "rules"): Ctx<Message> & { emitted: TraceEvent[]; sent: { conn: ConnId; message: Message }[] } {
+  const seeds = new Seeds(seed);
+  const streams = new Map<string, ReturnType<Seeds["stream"]>>();
+  const emitted: TraceEvent[] = [];
+  const sent: { conn: ConnId; message: Message }[] = [];
+  return {
+    self: "test",
+    nowUs: ((nowMs - WALL_CLOCK_EPOCH_MS) * 1000) as never,
+    incarnation: 0,
+    wallMs: () => nowMs,
+    rng: (name) => {
+      if (!streams.has(name)) streams.set(name, seeds.stream(name));
+      return streams.get(name)!;
+    },
+    connect: () => 0,
+    send: (conn, message) => void sent.push({ conn, message }),
+    close: () => undefined,
+    setTimer: () => undefined,
+    cancelTimer: () => undefined,
+    emit: (event) => void emitted.push(event),
+    exit: () => undefined,
+    emitted,
+    sent,
+  };
+}
+

@@ -1,39 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Seeds, WALL_CLOCK_EPOCH_MS, type ConnId, type Ctx, type Message, type TraceEvent } from "../src/index";
+import { WALL_CLOCK_EPOCH_MS } from "../src/index";
 import { buildHeader } from "../src/cluster/bus";
 import { handleReplicaFailover, replicaRank } from "../src/cluster/election";
 import { NODE_FAIL } from "../src/cluster/flags";
 import { handleAuthRequest } from "../src/cluster/voting";
 import type { ClusterNodeState } from "../src/cluster/state";
-import { SYNCED_AT, clusterSim, node } from "./cluster-helpers";
-
-/** A handler context that records what a rule did, for testing one rule at a time. */
-function recordingCtx(nowMs: number, seed = "rules"): Ctx<Message> & { emitted: TraceEvent[]; sent: { conn: ConnId; message: Message }[] } {
-  const seeds = new Seeds(seed);
-  const streams = new Map<string, ReturnType<Seeds["stream"]>>();
-  const emitted: TraceEvent[] = [];
-  const sent: { conn: ConnId; message: Message }[] = [];
-  return {
-    self: "test",
-    nowUs: ((nowMs - WALL_CLOCK_EPOCH_MS) * 1000) as never,
-    incarnation: 0,
-    wallMs: () => nowMs,
-    rng: (name) => {
-      if (!streams.has(name)) streams.set(name, seeds.stream(name));
-      return streams.get(name)!;
-    },
-    connect: () => 0,
-    send: (conn, message) => void sent.push({ conn, message }),
-    close: () => undefined,
-    setTimer: () => undefined,
-    cancelTimer: () => undefined,
-    emit: (event) => void emitted.push(event),
-    exit: () => undefined,
-    emitted,
-    sent,
-  };
-}
+import { SYNCED_AT, clusterSim, node, recordingCtx } from "./cluster-helpers";
 
 /** A converged 3 masters × 2 replicas cluster's states, synced, as plain copies to poke at. */
 function convergedStates(): Map<number, ClusterNodeState> {
