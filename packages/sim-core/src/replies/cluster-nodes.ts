@@ -66,22 +66,21 @@ export function clusterInfo(s: ClusterNodeState): string {
     `cluster_current_epoch:${s.currentEpoch}`,
     `cluster_my_epoch:${myEpoch}`,
   ];
-  let sent = 0;
-  for (const type of MESSAGE_TYPE_ORDER) {
-    const n = s.statsSent[type] ?? 0;
-    if (n === 0) continue;
-    lines.push(`cluster_stats_messages_${MESSAGE_STATS_NAME[type]}_sent:${n}`);
-    sent += n;
-  }
-  lines.push(`cluster_stats_messages_sent:${sent}`);
-  let received = 0;
-  for (const type of MESSAGE_TYPE_ORDER) {
-    const n = s.statsReceived[type] ?? 0;
-    if (n === 0) continue;
-    lines.push(`cluster_stats_messages_${MESSAGE_STATS_NAME[type]}_received:${n}`);
-    received += n;
-  }
-  lines.push(`cluster_stats_messages_received:${received}`);
+  lines.push(...statsLines(s.statsSent, "sent"), ...statsLines(s.statsReceived, "received"));
   lines.push("total_cluster_links_buffer_limit_exceeded:0");
   return lines.map((l) => l + "\r\n").join("");
+}
+
+/** `cluster_stats_messages_<type>_<dir>` for each type with a count, in type order, then the total. */
+function statsLines(counts: Readonly<Record<string, number>>, direction: "sent" | "received"): string[] {
+  const lines: string[] = [];
+  let total = 0;
+  for (const type of MESSAGE_TYPE_ORDER) {
+    const n = counts[type] ?? 0;
+    if (n === 0) continue;
+    lines.push(`cluster_stats_messages_${MESSAGE_STATS_NAME[type]}_${direction}:${n}`);
+    total += n;
+  }
+  lines.push(`cluster_stats_messages_${direction}:${total}`);
+  return lines;
 }
