@@ -34,6 +34,8 @@ import {
  */
 
 export const CLUSTER_CRON_TIMER = "clusterCron";
+/** server.c:initServer: aeCreateTimeEvent(server.el, 1, serverCron, …). */
+const SERVER_CRON_FIRST_RUN_US = 1000;
 
 /** What survives a crash or an exit: nodes.conf (always) and whatever replication persists. */
 export interface ClusterNodePersisted {
@@ -60,7 +62,7 @@ export function clusterNodeModel(options: ClusterNodeOptions): ProcessModel<Clus
     persist: (s, how) => ({ nodesConf: s.nodesConf, replication: replication.persistReplication(s, how) }),
     restore: (persisted, ctx) => restoredState(options, persisted, ctx),
     handle(s, event, ctx) {
-      handleEvent(s, event, ctx as BusCtx);
+      handleEvent(s, event, ctx as BusCtx, options);
       clusterBeforeSleep(s, ctx as BusCtx);
     },
   };
@@ -145,15 +147,18 @@ function nodeTimeoutMs(s: ClusterNodeState): number {
   return s.config["cluster-node-timeout"];
 }
 
-function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage>, ctx: BusCtx): void {
+function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage>, ctx: BusCtx, options: ClusterNodeOptions): void {
   const nowMs = ctx.wallMs();
   switch (event.type) {
     case "start": {
       ctx.emit(event.restarted || s.nodeOrder.length > 1 ? { type: "clusterConfigLoaded", myId: s.myId } : { type: "clusterConfigCreated", myId: s.myId });
       ctx.emit({ type: "serverInitialized", port: s.port });
-      // serverCron's 100 ms period starts wherever the process happened to start.
-      ctx.setTimer(CLUSTER_CRON_TIMER, (ctx.rng("cron-phase").int(CLUSTER_CRON_PERIOD_MS * 1000) + 1) as Micros);
-      ctx.setTimer(replication.REPLICATION_CRON_TIMER, (ctx.rng("repl-cron-phase").int(1_000_000) + 1) as Micros);
+      // initServer arms serverCron to run 1 ms after start, so a (re)started node connects to
+      // its peers and pings them at once. The nodes of a freshly formed cluster were started
+      // at different moments before the run began: their crons keep a random phase.
+      const formedAtBoot = !event.restarted && ctx.incarnation === 0 && options.formed !== undefined;
+      ctx.setTimer(CLUSTER_CRON_TIMER, (formedAtBoot ? ctx.rng("cron-phase").int(CLUSTER_CRON_PERIOD_MS * 1000) + 1 : SERVER_CRON_FIRST_RUN_US) as Micros);
+      ctx.setTimer(replication.REPLICATION_CRON_TIMER, (formedAtBoot ? ctx.rng("repl-cron-phase").int(1_000_000) + 1 : SERVER_CRON_FIRST_RUN_US) as Micros);
       // A formed replica starts replicating at once; a restarted one waits for clusterCron.
       const me = myself(s);
       if (!event.restarted && isReplica(me) && me.replicaOf !== null) {
