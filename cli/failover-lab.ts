@@ -41,7 +41,7 @@ program
     if (options.json) {
       console.log(JSON.stringify(summaryOf(run, wallMs)));
     } else {
-      for (const line of story(scenario, run, { logLines: logLinesOf(run.sim) })) console.log(line);
+      for (const line of story(scenario, run, { logLines: logLinesOf(run.sim.trace) })) console.log(line);
     }
     if (!run.ok) {
       const failed = run.steps.find((s) => !s.ok)!;

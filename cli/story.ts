@@ -1,13 +1,13 @@
 import type { RunResult, Scenario } from "@failover-lab/scenarios";
-import type { TraceRecord } from "@failover-lab/sim-core/trace";
+import type { TimedLine } from "./log-lines";
 
 /**
  * The terminal story of a run: each step, what it printed, and what the nodes logged between
  * one step and the next, in time order.
  */
 export interface StoryOptions {
-  /** Turns the records between two steps into log lines (the report's Redis log renderer). */
-  readonly logLines: (records: readonly TraceRecord[]) => string[];
+  /** Every server's Redis log lines, in time order. */
+  readonly logLines: readonly TimedLine[];
 }
 
 export function story(scenario: Scenario, run: RunResult, options: StoryOptions): string[] {
@@ -16,12 +16,10 @@ export function story(scenario: Scenario, run: RunResult, options: StoryOptions)
   out.push("");
   for (const line of wrap(scenario.narrative, 96)) out.push(line);
   out.push("");
-  const trace = run.sim.trace;
+  const lines = options.logLines;
   let cursor = 0;
   const logUntil = (untilUs: number): void => {
-    const records: TraceRecord[] = [];
-    while (cursor < trace.length && trace[cursor]!.atUs < untilUs) records.push(trace[cursor++]!);
-    for (const line of options.logLines(records)) out.push(`            ${line}`);
+    for (; cursor < lines.length && lines[cursor]!.atUs < untilUs; cursor++) out.push(`            ${lines[cursor]!.line}`);
   };
   run.steps.forEach((step, i) => {
     // What the nodes logged since the previous step, then the step itself.
