@@ -73,6 +73,24 @@ describe("manual failover", () => {
   });
 });
 
+describe("the master's write pause during a manual failover", () => {
+  it("holds writes until the failover ends; if it times out, they run on the old master", () => {
+    const sim = clusterSim({ seed: 4, nodeTimeoutMs: 2000 });
+    // No vote ever arrives, so the failover cannot complete and times out after 5 s.
+    sim.schedule({ type: "hold", name: "no-votes", kinds: ["authAck"] }, SYNCED_AT);
+    sim.addProcess("client-1", redisCliModel([{ atUs: SYNCED_AT, port: 7004, argv: ["CLUSTER", "FAILOVER"] }]));
+    sim.addProcess("client-2", redisCliModel([{ atUs: SYNCED_AT + seconds(1), port: 7001, argv: ["SET", "testkey002", "held"] }]));
+    sim.runUntil(us(SYNCED_AT + seconds(8)));
+    const timedOut = eventsOf(sim, "manualFailoverTimedOut", 7001)[0]!;
+    const reply = sim.trace.find((r) => r.node === "client-2" && r.type === "clientReply")!;
+    expect(reply.type === "clientReply" && reply.reply).toEqual({ kind: "status", text: "OK" });
+    // Not before the master lifted its pause.
+    expect(reply.atUs).toBeGreaterThanOrEqual(timedOut.atUs);
+    expect(reply.atUs - (SYNCED_AT + seconds(1))).toBeGreaterThan(ms(3900));
+    expect(node(sim, 7001).data["testkey002"]).toBe("held");
+  });
+});
+
 describe("what clients see", () => {
   it("CLUSTERDOWN while slots are uncovered, MOVED to the owner otherwise", () => {
     const sim = clusterSim({ seed: 3, nodeTimeoutMs: 2000 });

@@ -18,6 +18,10 @@ import { NODE_IP } from "../replies/cluster-nodes";
 const READ_COMMANDS = new Set(["GET", "EXISTS", "TTL"]);
 const WRITE_COMMANDS = new Set(["SET", "DEL"]);
 
+export function isWriteCommand(argv: readonly string[]): boolean {
+  return WRITE_COMMANDS.has((argv[0] ?? "").toUpperCase());
+}
+
 export function executeCommand(s: ClusterNodeState, argv: readonly string[], ctx: BusCtx): Reply {
   const name = (argv[0] ?? "").toUpperCase();
   if (READ_COMMANDS.has(name) || WRITE_COMMANDS.has(name)) {

@@ -12,7 +12,7 @@ import { NODE_MASTER, NODE_MEET, NODE_MYSELF, NODE_REPLICA } from "./flags";
 import { handleManualFailover } from "./manual-failover";
 import { loadNodesConf, nodesConfOf, type NodesConf } from "./nodes-conf";
 import { processPacket } from "./packet";
-import { executeCommand } from "./commands";
+import { executeCommand, isWriteCommand } from "./commands";
 import type { ClientMessage } from "../client/protocol";
 import {
   TODO_HANDLE_FAILOVER,
@@ -36,6 +36,8 @@ import {
 export const CLUSTER_CRON_TIMER = "clusterCron";
 /** server.c:initServer: aeCreateTimeEvent(server.el, 1, serverCron, …). */
 const SERVER_CRON_FIRST_RUN_US = 1000;
+/** Fires when a manual failover's write pause ends. */
+const UNPAUSE_TIMER = "unpauseClients";
 
 /** What survives a crash or an exit: nodes.conf (always) and whatever replication persists. */
 export interface ClusterNodePersisted {
@@ -95,6 +97,7 @@ function baseState(options: ClusterNodeOptions, ctx: BootCtx, myId: string): Clu
     mfMasterOffset: -1,
     mfCanStart: false,
     clientsPausedUntilMs: 0,
+    pausedWrites: [],
     firstCallTimeMs: 0,
     amongMinorityTimeMs: 0,
     cronIteration: 0,
@@ -170,6 +173,8 @@ function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage
       if (event.name === CLUSTER_CRON_TIMER) {
         runClusterCron(s, nowMs, ctx);
         ctx.setTimer(CLUSTER_CRON_TIMER, (CLUSTER_CRON_PERIOD_MS * 1000) as Micros);
+      } else if (event.name === UNPAUSE_TIMER) {
+        // Nothing to do: the writes are released below, once the pause is over.
       } else if (event.name === replication.REPLICATION_CRON_TIMER) {
         // A master pausing clients for a manual failover does not ping its replicas meanwhile.
         replication.replicationCron(s, ctx, { suppressPing: s.clientsPausedUntilMs > nowMs });
@@ -213,6 +218,12 @@ function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage
       if (replication.handleReplicationEvent(s, event, ctx)) return;
       if (event.message.type === "command") {
         const command = event.message as Extract<ClientMessage, { type: "command" }>;
+        // pauseClients(PAUSE_DURING_FAILOVER, …, PAUSE_ACTIONS_CLIENT_WRITE_SET): a write waits.
+        if (s.clientsPausedUntilMs > nowMs && isWriteCommand(command.argv)) {
+          s.pausedWrites.push({ conn: event.conn, id: command.id, argv: [...command.argv] });
+          ctx.setTimer(UNPAUSE_TIMER, ((s.clientsPausedUntilMs - nowMs) * 1000) as Micros);
+          return;
+        }
         const reply: ClientMessage = { type: "reply", id: command.id, reply: executeCommand(s, command.argv, ctx) };
         ctx.send(event.conn, reply);
       }
@@ -224,6 +235,20 @@ function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage
       ctx.emit({ type: "readyToExit" });
       ctx.exit();
       return;
+  }
+}
+
+/**
+ * Writes held by a manual failover's pause run once it is lifted — when it times out, or when
+ * the master turns replica (they then get MOVED to the new master, as real clients do).
+ */
+function releasePausedWrites(s: ClusterNodeState, ctx: BusCtx): void {
+  if (s.pausedWrites.length === 0 || s.clientsPausedUntilMs > ctx.wallMs()) return;
+  const held = s.pausedWrites;
+  s.pausedWrites = [];
+  for (const w of held) {
+    const reply: ClientMessage = { type: "reply", id: w.id, reply: executeCommand(s, w.argv, ctx) };
+    ctx.send(w.conn, reply);
   }
 }
 
@@ -255,6 +280,7 @@ function onBusLinkConnected(s: ClusterNodeState, conn: ConnId, nowMs: number, ct
  * iteration — so an AUTH_ACK that completes a majority is acted on as soon as it arrives.
  */
 export function clusterBeforeSleep(s: ClusterNodeState, ctx: BusCtx): void {
+  releasePausedWrites(s, ctx);
   const flags = s.todoBeforeSleep;
   if (flags === 0) return;
   s.todoBeforeSleep = 0;

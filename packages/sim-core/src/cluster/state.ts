@@ -92,6 +92,8 @@ export interface ClusterNodeState extends ServerCore {
   mfCanStart: boolean;
   /** A master pauses client writes during a manual failover (pauseClients), until this time. */
   clientsPausedUntilMs: number;
+  /** Write commands that arrived while writes were paused, in arrival order: they block. */
+  pausedWrites: { conn: number; id: number; argv: readonly string[] }[];
 
   // clusterUpdateState's statics.
   firstCallTimeMs: number;
