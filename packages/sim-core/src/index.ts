@@ -16,3 +16,7 @@ export * from "./redis-config";
 export * from "./redis-constants";
 export { redisCliModel, type CliCommand, type RedisCliState } from "./client/redis-cli";
 export { formatReply, CLIENT_CHANNEL, type Reply, type ClientMessage } from "./client/protocol";
+export * as sentinel from "./sentinel/index";
+export { sentinelModel, addSentinelTopology, type SentinelOptions, type SentinelState, type SentinelTopology } from "./sentinel/index";
+export * from "./server/standalone";
+export * from "./client/sentinel-client";

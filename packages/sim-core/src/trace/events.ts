@@ -2,7 +2,8 @@ import type { Fault } from "../kernel/faults";
 import type { ClusterEvent } from "../cluster/events";
 import type { ReplicationEvent } from "../replication/events";
 import type { ServerEvent } from "../server/events";
-import type { ClientEvent } from "../client/events";
+import type { ClientEvent, SentinelClientEvent } from "../client/events";
+import type { SentinelEvent } from "../sentinel/events";
 
 /**
  * The semantic events of a run: one discriminated union that the kernel starts and each model
@@ -31,7 +32,7 @@ export type HeartbeatEvent =
   | { readonly type: "peerSuspected"; readonly peer: string; readonly silentMs: number }
   | { readonly type: "peerRecovered"; readonly peer: string; readonly silentMs: number };
 
-export type TraceEvent = ProcessLifecycleEvent | FaultEvent | HeartbeatEvent | ServerEvent | ClusterEvent | ReplicationEvent | ClientEvent;
+export type TraceEvent = ProcessLifecycleEvent | FaultEvent | HeartbeatEvent | ServerEvent | ClusterEvent | ReplicationEvent | ClientEvent | SentinelEvent | SentinelClientEvent;
 
 export type TraceEventType = TraceEvent["type"];
 
