@@ -112,6 +112,12 @@ const RENDERERS: { readonly [K in LoggedEventType]: Renderer<K> } = {
   },
   // prepareForShutdown: `# User requested shutdown...`
   shutdownRequested: () => [warning("User requested shutdown...")],
+  // prepareForShutdown: `* Waiting for replicas before shutting down.`
+  shutdownWaitingForReplicas: () => [notice("Waiting for replicas before shutting down.")],
+  // finishShutdown: `# Lagging replica %s reported offset %lld behind master, lag=%ld, state=%s.`
+  laggingReplicaAtShutdown: (e) => [warning(`Lagging replica ${e.replica} reported offset ${int(e.behindBytes, "behindBytes")} behind master, lag=${int(e.lagS, "lagS")}, state=${e.state}.`)],
+  // finishShutdown: `* %d of %d replicas are in sync when shutting down.`
+  replicasInSyncAtShutdown: (e) => [notice(`${int(e.inSync, "inSync")} of ${int(e.replicas, "replicas")} replicas are in sync when shutting down.`)],
   // finishShutdown: `* Saving the final RDB snapshot before exiting.`; rdbSave: `* DB saved on disk`
   finalRdbSaved: () => [notice("Saving the final RDB snapshot before exiting."), notice("DB saved on disk")],
   // finishShutdown: `# %s is now ready to exit, bye bye...`

@@ -36,6 +36,8 @@ import {
 export const CLUSTER_CRON_TIMER = "clusterCron";
 /** server.c:initServer: aeCreateTimeEvent(server.el, 1, serverCron, …). */
 const SERVER_CRON_FIRST_RUN_US = 1000;
+/** While SHUTDOWN waits for lagging replicas, serverCron re-checks them every 100 ms. */
+const SHUTDOWN_WAIT_TIMER = "shutdownWait";
 /** Fires when a manual failover's write pause ends. */
 const UNPAUSE_TIMER = "unpauseClients";
 
@@ -98,6 +100,7 @@ function baseState(options: ClusterNodeOptions, ctx: BootCtx, myId: string): Clu
     mfCanStart: false,
     clientsPausedUntilMs: 0,
     pausedWrites: [],
+    shutdownDeadlineMs: 0,
     firstCallTimeMs: 0,
     amongMinorityTimeMs: 0,
     cronIteration: 0,
@@ -173,6 +176,8 @@ function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage
       if (event.name === CLUSTER_CRON_TIMER) {
         runClusterCron(s, nowMs, ctx);
         ctx.setTimer(CLUSTER_CRON_TIMER, (CLUSTER_CRON_PERIOD_MS * 1000) as Micros);
+      } else if (event.name === SHUTDOWN_WAIT_TIMER) {
+        checkShutdownReady(s, nowMs, ctx);
       } else if (event.name === UNPAUSE_TIMER) {
         // Nothing to do: the writes are released below, once the pause is over.
       } else if (event.name === replication.REPLICATION_CRON_TIMER) {
@@ -229,13 +234,53 @@ function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage
       }
       return;
     case "shutdown":
-      // SHUTDOWN (7.0): save the final snapshot when persistence asks for it, then exit.
-      ctx.emit({ type: "shutdownRequested" });
-      if (s.config["save-on-shutdown"]) ctx.emit({ type: "finalRdbSaved", keys: Object.keys(s.data).length });
-      ctx.emit({ type: "readyToExit" });
-      ctx.exit();
+      prepareForShutdown(s, nowMs, ctx);
       return;
   }
+}
+
+/**
+ * SHUTDOWN in 7.0 (server.c: prepareForShutdown, isReadyToShutdown, finishShutdown): a master
+ * whose replicas have not all acknowledged its whole stream pauses writes and waits for them, up
+ * to `shutdown-timeout`, then says how many were in sync, saves its snapshot and exits. (Redis
+ * also asks the replicas for a fresh ACK at once, with REPLCONF GETACK; here the wait relies on
+ * their once-a-second ACK, so it can last up to a second longer.)
+ */
+function prepareForShutdown(s: ClusterNodeState, nowMs: number, ctx: BusCtx): void {
+  ctx.emit({ type: "shutdownRequested" });
+  const timeoutS = s.config["shutdown-timeout"];
+  if (timeoutS !== 0 && !readyToShutdown(s)) {
+    s.shutdownDeadlineMs = nowMs + timeoutS * 1000;
+    s.clientsPausedUntilMs = Math.max(s.clientsPausedUntilMs, s.shutdownDeadlineMs);
+    ctx.emit({ type: "shutdownWaitingForReplicas", timeoutS });
+    ctx.setTimer(SHUTDOWN_WAIT_TIMER, (CLUSTER_CRON_PERIOD_MS * 1000) as Micros);
+    return;
+  }
+  finishShutdown(s, nowMs, ctx);
+}
+
+function readyToShutdown(s: ClusterNodeState): boolean {
+  const offset = replication.masterReplOffset(s);
+  return s.replication.replicas.every((r) => r.ackOffset === offset);
+}
+
+function checkShutdownReady(s: ClusterNodeState, nowMs: number, ctx: BusCtx): void {
+  if (readyToShutdown(s) || nowMs >= s.shutdownDeadlineMs) finishShutdown(s, nowMs, ctx);
+  else ctx.setTimer(SHUTDOWN_WAIT_TIMER, (CLUSTER_CRON_PERIOD_MS * 1000) as Micros);
+}
+
+function finishShutdown(s: ClusterNodeState, nowMs: number, ctx: BusCtx): void {
+  const offset = replication.masterReplOffset(s);
+  const replicas = s.replication.replicas;
+  for (const r of replicas) {
+    if (r.ackOffset === offset) continue;
+    const lagS = r.state === "online" ? Math.floor(nowMs / 1000) - r.ackTime : 0;
+    ctx.emit({ type: "laggingReplicaAtShutdown", replica: `127.0.0.1:${r.listeningPort}`, behindBytes: offset - r.ackOffset, lagS, state: r.state });
+  }
+  if (replicas.length > 0) ctx.emit({ type: "replicasInSyncAtShutdown", inSync: replicas.filter((r) => r.ackOffset === offset).length, replicas: replicas.length });
+  if (s.config["save-on-shutdown"]) ctx.emit({ type: "finalRdbSaved", keys: Object.keys(s.data).length });
+  ctx.emit({ type: "readyToExit" });
+  ctx.exit();
 }
 
 /**

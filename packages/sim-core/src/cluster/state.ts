@@ -94,6 +94,8 @@ export interface ClusterNodeState extends ServerCore {
   clientsPausedUntilMs: number;
   /** Write commands that arrived while writes were paused, in arrival order: they block. */
   pausedWrites: { conn: number; id: number; argv: readonly string[] }[];
+  /** While SHUTDOWN waits for lagging replicas: when it gives up waiting (server.shutdown_mstime). */
+  shutdownDeadlineMs: number;
 
   // clusterUpdateState's statics.
   firstCallTimeMs: number;

@@ -7,6 +7,12 @@ export type ServerLifecycleEvent =
   | { readonly type: "serverInitialized"; readonly port: number }
   /** `# User requested shutdown...` */
   | { readonly type: "shutdownRequested" }
+  /** `* Waiting for replicas before shutting down.` (some replica had not acknowledged everything) */
+  | { readonly type: "shutdownWaitingForReplicas"; readonly timeoutS: number }
+  /** `# Lagging replica %s reported offset %lld behind master, lag=%ld, state=%s.` */
+  | { readonly type: "laggingReplicaAtShutdown"; readonly replica: string; readonly behindBytes: number; readonly lagS: number; readonly state: string }
+  /** `* %d of %d replicas are in sync when shutting down.` */
+  | { readonly type: "replicasInSyncAtShutdown"; readonly inSync: number; readonly replicas: number }
   /** `* Saving the final RDB snapshot before exiting.` then `* DB saved on disk` */
   | { readonly type: "finalRdbSaved"; readonly keys: number }
   /** `# Redis is now ready to exit, bye bye...` */
