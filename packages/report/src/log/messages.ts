@@ -122,6 +122,16 @@ const RENDERERS: { readonly [K in LoggedEventType]: Renderer<K> } = {
   finalRdbSaved: () => [notice("Saving the final RDB snapshot before exiting."), notice("DB saved on disk")],
   // finishShutdown: `# %s is now ready to exit, bye bye...`
   readyToExit: (_e, f) => [warning(`${f.kind === "sentinel" ? "Sentinel" : "Redis"} is now ready to exit, bye bye...`)],
+  // replicaofCommand: `* MASTER MODE enabled (user request from '%s')` — Redis prints the whole
+  // CLIENT LIST entry of the caller (catClientInfoString); the event has its id, peer and name,
+  // so the entry is abridged to those fields.
+  masterModeEnabled: (e) => [notice(`MASTER MODE enabled (user request from '${clientInfo(e.client)}')`)],
+  // replicaofCommand: `* REPLICAOF %s:%d enabled (user request from '%s')`
+  replicaofEnabled: (e) => [notice(`REPLICAOF 127.0.0.1:${e.master} enabled (user request from '${clientInfo(e.client)}')`)],
+  // replicaofCommand: `* REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.`
+  replicaofNoop: () => [notice("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.")],
+  // configRewriteCommand: `# CONFIG REWRITE executed with success.`
+  configRewritten: () => [warning("CONFIG REWRITE executed with success.")],
 
   // ---- cluster.c -------------------------------------------------------------------------------
 
@@ -402,4 +412,10 @@ export function logMessages(event: TraceEvent, facts: MessageFacts): readonly Lo
   if (!Object.hasOwn(RENDERERS, event.type)) throw new Error(`no Redis log rendering for trace event "${event.type}"`);
   const render = RENDERERS[event.type as LoggedEventType] as (event: TraceEvent, facts: MessageFacts) => readonly LogMessage[];
   return render(event, facts);
+}
+
+/** The fields of a CLIENT LIST entry the trace carries (id, addr, name). */
+function clientInfo(c: { readonly id: number; readonly peer: string; readonly name: string }): string {
+  const addr = /^\d+$/.test(c.peer) ? `127.0.0.1:${c.peer}` : c.peer;
+  return `id=${c.id} addr=${addr} name=${c.name}`;
 }
