@@ -19,8 +19,8 @@ import {
 /** A Sentinel's state outside a simulation, with a ctx that records what it emits. */
 function bench(peers: number, quorum: number) {
   const rng = (name: string) => new RandomStream(name, "bench");
-  const boot = { self: "26400", nowUs: 0, incarnation: 0, wallMs: () => WALL_CLOCK_EPOCH_MS, rng } as never;
-  const s: SentinelState = sentinelModel({ port: 26400, masterPort: 6400, quorum }).init(boot);
+  const boot = { self: "26400", nowUs: 0, incarnation: 0, wallMs: () => WALL_CLOCK_EPOCH_MS, rng };
+  const s: SentinelState = sentinelModel({ port: 26400, masterPort: 6400, quorum }).init(boot as never);
   for (let i = 0; i < peers; i++) {
     const si = createSri(1 << 2, `peer${i}`.padEnd(40, "0"), 26401 + i, 30_000, WALL_CLOCK_EPOCH_MS);
     si.runId = si.name;

@@ -1,4 +1,5 @@
 import type { TraceEvent, TraceEventType } from "@failover-lab/sim-core/trace";
+import { sentinelEventLine } from "@failover-lab/sim-core/replies";
 import type { LogLevel } from "./prefix";
 
 /**
@@ -132,6 +133,50 @@ const RENDERERS: { readonly [K in LoggedEventType]: Renderer<K> } = {
   replicaofNoop: () => [notice("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.")],
   // configRewriteCommand: `# CONFIG REWRITE executed with success.`
   configRewritten: () => [warning("CONFIG REWRITE executed with success.")],
+
+  // ---- sentinel.c ------------------------------------------------------------------------------
+  // sentinelEvent: `<event> <message>`, the message being what Sentinel also PUBLISHes (wire
+  // text, sim-core's: sentinelEventLine); the level is sentinelEvent's first argument (spec
+  // §14.2). The plain lines (Sentinel ID, `voted for`, Next failover delay) are warnings.
+  sentinelId: (e) => [warning(sentinelEventLine(e))],
+  monitor: (e) => [warning(sentinelEventLine(e))],
+  sdown: (e) => [warning(sentinelEventLine(e))],
+  sdownCleared: (e) => [warning(sentinelEventLine(e))],
+  odown: (e) => [warning(sentinelEventLine(e))],
+  odownCleared: (e) => [warning(sentinelEventLine(e))],
+  newEpoch: (e) => [warning(sentinelEventLine(e))],
+  tryFailover: (e) => [warning(sentinelEventLine(e))],
+  voteForLeader: (e) => [warning(sentinelEventLine(e))],
+  peerVoted: (e) => [warning(sentinelEventLine(e))],
+  nextFailoverDelay: (e) => [warning(sentinelEventLine(e))],
+  electedLeader: (e) => [warning(sentinelEventLine(e))],
+  failoverAbortNotElected: (e) => [warning(sentinelEventLine(e))],
+  failoverStateSelectSlave: (e) => [warning(sentinelEventLine(e))],
+  selectedSlave: (e) => [warning(sentinelEventLine(e))],
+  failoverAbortNoGoodSlave: (e) => [warning(sentinelEventLine(e))],
+  failoverStateSendSlaveofNoone: (e) => [notice(sentinelEventLine(e))],
+  failoverAbortSlaveTimeout: (e) => [warning(sentinelEventLine(e))],
+  failoverStateWaitPromotion: (e) => [notice(sentinelEventLine(e))],
+  promotedSlave: (e) => [warning(sentinelEventLine(e))],
+  failoverStateReconfSlaves: (e) => [warning(sentinelEventLine(e))],
+  slaveReconfSent: (e) => [notice(sentinelEventLine(e))],
+  slaveReconfSentTimeout: (e) => [notice(sentinelEventLine(e))],
+  slaveReconfSentBe: (e) => [notice(sentinelEventLine(e))],
+  slaveReconfInprog: (e) => [notice(sentinelEventLine(e))],
+  slaveReconfDone: (e) => [notice(sentinelEventLine(e))],
+  failoverEndForTimeout: (e) => [warning(sentinelEventLine(e))],
+  failoverEnd: (e) => [warning(sentinelEventLine(e))],
+  switchMaster: (e) => [warning(sentinelEventLine(e))],
+  configUpdateFrom: (e) => [warning(sentinelEventLine(e))],
+  slaveAdded: (e) => [notice(sentinelEventLine(e))],
+  sentinelAdded: (e) => [notice(sentinelEventLine(e))],
+  convertToSlave: (e) => [notice(sentinelEventLine(e))],
+  fixSlaveConfig: (e) => [notice(sentinelEventLine(e))],
+  reboot: (e) => [notice(sentinelEventLine(e))],
+  roleChange: (e) => [verbose(sentinelEventLine(e))],
+  resetMaster: (e) => [warning(sentinelEventLine(e))],
+  tilt: (e) => [warning(sentinelEventLine(e))],
+  tiltExited: (e) => [warning(sentinelEventLine(e))],
 
   // ---- cluster.c -------------------------------------------------------------------------------
 

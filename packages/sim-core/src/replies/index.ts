@@ -4,3 +4,4 @@
  */
 export * from "./cluster-nodes";
 export * from "./cluster-check";
+export { instanceText, sentinelEventLine, sentinelEventMessage, sentinelEventName, type SentinelInstanceRef } from "../sentinel/events";
