@@ -2,12 +2,15 @@ import { bulk, error, integer, ok, type Reply } from "../client/protocol";
 import * as replication from "../replication";
 import { clusterInfo, clusterNodes } from "../replies/cluster-nodes";
 import { sendOn, buildHeader, type BusCtx } from "./bus";
-import { bumpConfigEpochWithoutConsensus, resetManualFailover } from "./config-update";
+import { becomeReplicaOf, bindSlots, bumpConfigEpochWithoutConsensus, resetManualFailover } from "./config-update";
+import { updateClusterState } from "./cluster-state";
+import { startHandshake } from "./handshake";
+import { slotRanges } from "./slots";
 import { replaceMyMaster } from "./election";
 import { NODE_FAIL } from "./flags";
 import { keyHashSlot } from "./key-slot";
-import { CLUSTER_MF_TIMEOUT_MS } from "../redis-constants";
-import { isMaster, isReplica, myself, type ClusterNodeState } from "./state";
+import { CLUSTER_MF_TIMEOUT_MS, CLUSTER_SLOTS } from "../redis-constants";
+import { TODO_SAVE_CONFIG, TODO_UPDATE_STATE, isMaster, isReplica, myself, type ClusterNodeState } from "./state";
 import { NODE_IP } from "../replies/cluster-nodes";
 
 /**
@@ -99,6 +102,15 @@ function clusterCommand(s: ClusterNodeState, args: readonly string[], ctx: BusCt
       return args[1] === undefined ? error("ERR wrong number of arguments for 'cluster|keyslot' command") : integer(keyHashSlot(args[1]));
     case "FAILOVER":
       return clusterFailover(s, (args[1] ?? "").toUpperCase(), ctx);
+    case "MEET":
+      return clusterMeet(s, args, ctx);
+    case "ADDSLOTS":
+    case "ADDSLOTSRANGE":
+      return clusterAddSlots(s, sub, args.slice(1), ctx);
+    case "SET-CONFIG-EPOCH":
+      return clusterSetConfigEpoch(s, args[1], ctx);
+    case "REPLICATE":
+      return clusterReplicate(s, args[1], ctx);
     default:
       return error(`ERR unknown subcommand '${args[0] ?? ""}'. Try CLUSTER HELP.`);
   }
@@ -135,5 +147,60 @@ function clusterFailover(s: ClusterNodeState, option: string, ctx: BusCtx): Repl
     ctx.emit({ type: "manualFailoverAccepted", mode: "default" });
     sendOn(s, master.link!, { ...buildHeader(s), type: "mfstart" }, ctx);
   }
+  return ok;
+}
+
+/** CLUSTER MEET <ip> <port>: start a handshake (clusterStartHandshake). */
+function clusterMeet(s: ClusterNodeState, args: readonly string[], ctx: BusCtx): Reply {
+  const port = Number(args[2]);
+  if (args[1] === undefined || !Number.isInteger(port) || port <= 0 || port > 65535) return error(`ERR Invalid node address specified: ${args[1] ?? ""}:${args[2] ?? ""}`);
+  startHandshake(s, port, ctx, ctx.wallMs());
+  return ok;
+}
+
+/** CLUSTER ADDSLOTS slot… / ADDSLOTSRANGE first last…: claim unowned slots. */
+function clusterAddSlots(s: ClusterNodeState, sub: string, args: readonly string[], ctx: BusCtx): Reply {
+  const ranges: [number, number][] = [];
+  if (sub === "ADDSLOTSRANGE") {
+    if (args.length === 0 || args.length % 2 !== 0) return error("ERR wrong number of arguments for 'cluster|addslotsrange' command");
+    for (let i = 0; i < args.length; i += 2) ranges.push([Number(args[i]), Number(args[i + 1])]);
+  } else {
+    if (args.length === 0) return error("ERR wrong number of arguments for 'cluster|addslots' command");
+    for (const a of args) ranges.push([Number(a), Number(a)]);
+  }
+  for (const [first, last] of ranges) {
+    if (!Number.isInteger(first) || !Number.isInteger(last) || first < 0 || last >= CLUSTER_SLOTS || first > last) return error("ERR Invalid or out of range slot");
+    for (let slot = first; slot <= last; slot++) if (s.slotOwner[slot] !== null) return error(`ERR Slot ${slot} is already busy`);
+  }
+  bindSlots(s, s.myId, slotRanges(ranges));
+  updateClusterState(s, s.config["cluster-node-timeout"], ctx.wallMs(), ctx);
+  s.todoBeforeSleep |= TODO_SAVE_CONFIG;
+  return ok;
+}
+
+/** CLUSTER SET-CONFIG-EPOCH: only on a node that knows nobody and has no epoch yet. */
+function clusterSetConfigEpoch(s: ClusterNodeState, arg: string | undefined, ctx: BusCtx): Reply {
+  const epoch = Number(arg);
+  if (arg === undefined || !Number.isSafeInteger(epoch) || epoch < 0) return error(`ERR Invalid config epoch specified: ${arg ?? ""}`);
+  if (s.nodeOrder.length > 1) return error("ERR The user can assign a config epoch only when the node does not know any other node.");
+  const me = myself(s);
+  if (me.configEpoch !== 0) return error("ERR Node config epoch is already non-zero");
+  me.configEpoch = epoch;
+  ctx.emit({ type: "configEpochSetByCommand", epoch });
+  if (s.currentEpoch < epoch) s.currentEpoch = epoch;
+  s.todoBeforeSleep |= TODO_SAVE_CONFIG | TODO_UPDATE_STATE;
+  return ok;
+}
+
+/** CLUSTER REPLICATE <node-id>: become a replica of that master (clusterSetMaster). */
+function clusterReplicate(s: ClusterNodeState, id: string | undefined, ctx: BusCtx): Reply {
+  const target = id === undefined ? undefined : s.nodes[id];
+  if (target === undefined) return error(`ERR Unknown node ${id ?? ""}`);
+  if (target.id === s.myId) return error("ERR Can't replicate myself");
+  if (!isMaster(target)) return error("ERR I can only replicate a master, not a replica.");
+  const me = myself(s);
+  if (isMaster(me) && (me.numSlots !== 0 || Object.keys(s.data).length !== 0)) return error("ERR To set a master the node must be empty and without assigned slots.");
+  becomeReplicaOf(s, target, ctx);
+  s.todoBeforeSleep |= TODO_UPDATE_STATE | TODO_SAVE_CONFIG;
   return ok;
 }

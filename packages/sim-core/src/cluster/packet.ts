@@ -18,6 +18,7 @@ import {
   type NodeView,
 } from "./state";
 import { handleAuthAck, handleAuthRequest } from "./voting";
+import { completeHandshake, handshakeFromMeet } from "./handshake";
 
 /**
  * clusterProcessPacket: what a node does with each bus message, in Redis's order. The header is
@@ -56,6 +57,8 @@ export function processPacket(s: ClusterNodeState, conn: ConnId, msg: ClusterMes
     case "ping":
     case "meet":
     case "pong":
+      // A MEET from a stranger: remember it (its real name comes with our own link's first reply).
+      if (sender === undefined && msg.type === "meet") handshakeFromMeet(s, msg.port, ctx, nowMs);
       processHeartbeat(s, conn, msg, outbound, linkNode, sender, nodeTimeoutMs, nowMs, ctx);
       return;
     case "fail":
@@ -94,15 +97,27 @@ function processHeartbeat(
   conn: ConnId,
   msg: Heartbeat,
   outbound: boolean,
-  linkNode: NodeView | undefined,
+  linkNodeBefore: NodeView | undefined,
   sender: NodeView | undefined,
   nodeTimeoutMs: number,
   nowMs: number,
   ctx: BusCtx,
 ): void {
   const me = myself(s);
+  let linkNode = linkNodeBefore;
   // Reply first: the PONG shows my state before this packet changes anything.
   if (msg.type === "ping" || msg.type === "meet") sendPing(s, conn, "pong", ctx, nowMs, outbound);
+
+  // On our own link to a node in handshake, this packet tells us who it really is. (The rest of
+  // this packet is then read as from an unknown sender, as Redis does.)
+  if (outbound && linkNode !== undefined && (linkNode.flags & NODE_HANDSHAKE) !== 0) {
+    linkNode = completeHandshake(s, linkNode, msg.sender, msg.flags, ctx);
+    if (linkNode === undefined) return;
+  }
+  if (outbound && msg.type === "pong" && linkNode !== undefined && sender === undefined) {
+    linkNode.pongReceivedMs = nowMs;
+    linkNode.pingSentMs = 0;
+  }
   if (sender === undefined) return;
 
   sender.flags = (sender.flags & ~NODE_NOFAILOVER) | (msg.flags & NODE_NOFAILOVER);
