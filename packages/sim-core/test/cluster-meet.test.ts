@@ -62,6 +62,7 @@ describe("forming a cluster with CLUSTER MEET", () => {
         { atUs: at, port: 7001, argv: ["CLUSTER", "SET-CONFIG-EPOCH", "9"] },
         { atUs: at, port: 7001, argv: ["CLUSTER", "REPLICATE", state(7002).myId] },
         { atUs: at, port: 7004, argv: ["CLUSTER", "REPLICATE", state(7005).myId] },
+        { atUs: at, port: 7004, argv: ["REPLICAOF", "127.0.0.1", "7002"] },
       ]),
     );
     sim.runUntil(us(at + seconds(1)));
@@ -70,6 +71,7 @@ describe("forming a cluster with CLUSTER MEET", () => {
       "ERR The user can assign a config epoch only when the node does not know any other node.",
       "ERR To set a master the node must be empty and without assigned slots.",
       "ERR I can only replicate a master, not a replica.",
+      "ERR REPLICAOF not allowed in cluster mode.",
     ]);
   });
 });

@@ -43,6 +43,10 @@ export function executeCommand(s: ClusterNodeState, argv: readonly string[], ctx
       return bulk(replication.infoReplication(s, ctx));
     case "CLUSTER":
       return clusterCommand(s, argv.slice(1), ctx);
+    case "REPLICAOF":
+    case "SLAVEOF":
+      // replicaofCommand: a cluster node's master is set with CLUSTER REPLICATE.
+      return error("ERR REPLICAOF not allowed in cluster mode.");
     default:
       return error(`ERR unknown command '${argv[0] ?? ""}', with args beginning with: ${argv.slice(1).map((a) => `'${a}' `).join("")}`);
   }
