@@ -97,11 +97,14 @@ describe.each([1, 2, 3])("drill-002 (seed %i): docker pause of the master, three
     expect(old.replication.replState).toBe("connected");
     const resync = sim.trace.filter((r) => r.node === "6400" && r.atUs > RESUME_AT_S * 1e6).map((r) => r.type);
     expect(resync).toContain("cachedMasterSynthesized");
-    // Redis 7.0 (PSYNC2): nothing was written to the frozen master after the promoted replica's
-    // last byte, so its offset equals the promoted one and the resync is partial. The article's
-    // 3.2.8 had no PSYNC2 and did a full resync; a write on the old master after it resumes makes
-    // 7.0's resync full too (see sentinel-write-loss.test.ts).
-    expect(resync).toContain("partialResyncSucceeded");
+    // As the article (3.2.8) and real 7.0.15 (docs/observations/sentinel-7.0.15) show: a full
+    // resync. The Sentinels' hello PUBLISHes waited in the frozen master's socket; on resume it
+    // runs them while still a master and propagates them, so its offset passes the point up to
+    // which the promoted replica can continue its old history.
+    expect(resync).toContain("fullResyncFromMaster");
+    expect(resync).not.toContain("partialResyncSucceeded");
+    const refused = sim.trace.filter((r) => r.node === String(newMaster) && r.type === "psyncSecondIdTooFar" && r.replica === "6400");
+    expect(refused.length).toBe(1);
     for (const p of [6400, 6401, 6402]) expect(sim.state<StandaloneState>(String(p)).replication.masterReplOffset).toBe(sim.state<StandaloneState>(String(newMaster)).replication.masterReplOffset);
   });
 

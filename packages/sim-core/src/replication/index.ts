@@ -137,6 +137,12 @@ export function replicationCron(core: ServerCore, ctx: Ctx, options: Replication
  * missing key changes nothing and is not propagated, as in Redis. The host checks
  * `minReplicasWriteError` (and READONLY on replicas) before calling this.
  */
+/** A PUBLISH executed on a master goes into its replication stream too (a replica's does not). */
+export function propagatePublish(core: ServerCore, ctx: Ctx, channel: string, message: string): void {
+  if (core.replication.masterHost !== null) return;
+  replicationFeedSlaves(core, ctx, { op: "publish", channel, message });
+}
+
 export function propagateWrite(core: ServerCore, ctx: Ctx, key: string, value: string | null): void {
   assert(core.replication.masterHost === null, () => `${ctx.self} propagated a write of "${key}" while it is a replica of ${core.replication.masterHost}`);
   if (value === null) {

@@ -13,6 +13,11 @@ export type ReplCommand =
   | { readonly op: "del"; readonly key: string }
   /** The master's keep-alive, every repl-ping-replica-period (replicationCron). */
   | { readonly op: "ping" }
+  /**
+   * PUBLISH is propagated like a write (pubsub.c, CMD_MAY_REPLICATE): Sentinel's hellos alone
+   * move a monitored master's offset by hundreds of bytes a second.
+   */
+  | { readonly op: "publish"; readonly channel: string; readonly message: string }
   /** Emitted before the first command after a full-sync set-up or a promotion (slaveseldb = -1). */
   | { readonly op: "select"; readonly db: number };
 
@@ -71,6 +76,8 @@ export function replCommandBytes(cmd: ReplCommand): number {
       return respCommandBytes([3, utf8Bytes(cmd.key)]);
     case "ping":
       return RESP_PING_BYTES;
+    case "publish":
+      return respCommandBytes([7, utf8Bytes(cmd.channel), utf8Bytes(cmd.message)]);
     case "select":
       return respCommandBytes([6, digits(cmd.db)]);
   }
@@ -85,12 +92,18 @@ export function copyCommand(cmd: ReplCommand): ReplCommand {
       return { op: "del", key: cmd.key };
     case "ping":
       return { op: "ping" };
+    case "publish":
+      return { op: "publish", channel: cmd.channel, message: cmd.message };
     case "select":
       return { op: "select", db: cmd.db };
   }
 }
 
-/** Applies a stream command to a dataset (PING and SELECT change no key). */
+/**
+ * Applies a stream command to a dataset (PING, SELECT and PUBLISH change no key; a replica's own
+ * subscribers are not sent the PUBLISH here — the simulator's pub/sub is only what Sentinel's
+ * hellos need).
+ */
 export function applyCommand(data: Record<string, string>, cmd: ReplCommand): void {
   if (cmd.op === "set") data[cmd.key] = cmd.value;
   else if (cmd.op === "del") delete data[cmd.key];

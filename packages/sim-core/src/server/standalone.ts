@@ -230,6 +230,7 @@ function executeCommand(s: StandaloneState, client: StandaloneClient, argv: read
         ctx.send(sub.conn, { type: "reply", id: PUSH_REPLY_ID, reply: { kind: "array", items: [bulk("message"), bulk(channel), bulk(payload)] } });
         receivers++;
       }
+      replication.propagatePublish(s, ctx, channel, payload);
       return integer(receivers);
     }
     default:
