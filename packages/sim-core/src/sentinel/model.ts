@@ -127,6 +127,8 @@ function handleEvent(s: SentinelState, event: ProcessEvent<ClientMessage>, ctx: 
   switch (event.type) {
     case "start":
       s.previousTime = now;
+      // main → redisAsciiArt: `* Running mode=sentinel, port=N.`, then sentinelIsRunning.
+      ctx.emit({ type: "serverInitialized", port: s.port });
       ctx.emit({ type: "sentinelId", myId: s.myId });
       ctx.emit({ type: "monitor", instance: instanceRef(s, s.master), quorum: s.master.quorum });
       // sentinelGenerateInitialMonitorEvents: the first tick comes within one cron period.
