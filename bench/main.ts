@@ -7,12 +7,13 @@
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { clusterPart } from "./cluster";
 import { kernelPart } from "./kernel";
 import type { BenchKeys, BenchPart } from "./part";
 
-const PARTS: readonly BenchPart[] = [kernelPart];
+const PARTS: readonly BenchPart[] = [kernelPart, clusterPart];
 /** Parts the contract names that are not written yet. */
-const PLANNED_PARTS = ["cluster", "fuzz"];
+const PLANNED_PARTS = ["fuzz"];
 
 const USAGE = `usage: pnpm bench [--json] [--only PART]...
   --json        print only the JSON line
