@@ -3,7 +3,7 @@ import type { ConnId, Ctx, ProcessEvent, ProcessId, ProcessModel } from "../proc
 import { CLUSTER_SLOTS } from "../redis-constants";
 import { keyHashSlot } from "../cluster/key-slot";
 import type { ClusterNodeState } from "../cluster/state";
-import { CLIENT_CHANNEL, type ClientMessage, type Reply } from "./protocol";
+import { CLIENT_CHANNEL, parseMoved, type ClientMessage, type Reply } from "./protocol";
 import type { WriteErrorKind } from "./events";
 
 export type { WriteErrorKind } from "./events";
@@ -336,10 +336,10 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
     const kind = errorKindOf(text);
     countError(s, kind);
     if (kind === "MOVED") {
-      const moved = /^MOVED (\d+) [^:\s]+:(\d+)$/.exec(text);
+      const moved = parseMoved(reply);
       if (moved !== null) {
-        const slot = Number(moved[1]);
-        const to = Number(moved[2]);
+        const slot = moved.slot;
+        const to = moved.port;
         setSlotMap(s, assignSlot(s.slotMap, slot, to));
         requestRefresh(s, c, ctx);
         const target = linkTo(s, to);

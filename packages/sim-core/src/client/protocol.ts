@@ -35,3 +35,10 @@ export function formatReply(reply: Reply): string {
       return reply.items.length === 0 ? "(empty array)" : reply.items.map((item, i) => `${i + 1}) ${formatReply(item)}`).join("\n");
   }
 }
+
+/** `MOVED <slot> <ip>:<port>` (cluster.c:clusterRedirectClient): where the slot lives now. */
+export function parseMoved(reply: Reply): { readonly slot: number; readonly port: number } | null {
+  if (reply.kind !== "error") return null;
+  const moved = /^MOVED (\d+) [^:\s]+:(\d+)$/.exec(reply.text);
+  return moved === null ? null : { slot: Number(moved[1]), port: Number(moved[2]) };
+}

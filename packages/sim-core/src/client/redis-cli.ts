@@ -1,6 +1,6 @@
 import type { Micros } from "../kernel/time";
 import type { ConnId, Ctx, ProcessEvent, ProcessModel } from "../process/model";
-import { CLIENT_CHANNEL, type ClientMessage, type Reply } from "./protocol";
+import { CLIENT_CHANNEL, parseMoved, type ClientMessage, type Reply } from "./protocol";
 
 /**
  * `redis-cli -c -p PORT <command>` as a process: each scripted command opens a connection to its
@@ -66,10 +66,10 @@ export function redisCliModel(script: readonly CliCommand[]): ProcessModel<Redis
           const reply = event.message.reply;
           const pending = s.pending;
           ctx.close(event.conn);
-          const moved = reply.kind === "error" ? /^MOVED (\d+) [\d.]+:(\d+)$/.exec(reply.text) : null;
+          const moved = parseMoved(reply);
           if (moved !== null && pending.redirects < MAX_REDIRECTS) {
-            const to = Number(moved[2]);
-            ctx.emit({ type: "clientRedirected", slot: Number(moved[1]), to });
+            const to = moved.port;
+            ctx.emit({ type: "clientRedirected", slot: moved.slot, to });
             pending.port = to;
             pending.redirects++;
             pending.conn = ctx.connect(String(to), CLIENT_CHANNEL);
