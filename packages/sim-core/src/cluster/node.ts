@@ -101,6 +101,7 @@ function baseState(options: ClusterNodeOptions, ctx: BootCtx, myId: string): Clu
     clientsPausedUntilMs: 0,
     pausedWrites: [],
     shutdownDeadlineMs: 0,
+    preexistingLinks: {},
     firstCallTimeMs: 0,
     amongMinorityTimeMs: 0,
     cronIteration: 0,
@@ -115,7 +116,18 @@ function baseState(options: ClusterNodeOptions, ctx: BootCtx, myId: string): Clu
 
 function freshState(options: ClusterNodeOptions, ctx: BootCtx): ClusterNodeState {
   const nowMs = ctx.wallMs();
-  if (options.formed !== undefined) return fromConf(baseState(options, ctx, options.formed.myId), options.formed, nowMs, true);
+  if (options.formed !== undefined) {
+    const s = fromConf(baseState(options, ctx, options.formed.myId), options.formed, nowMs, true);
+    // A converged cluster has heard from each peer at some moment of the last half node
+    // timeout, not all at once: spread the pong times, so the NT/2 pings spread as they do.
+    const spread = ctx.rng("formed-pong");
+    const halfTimeoutMs = Math.floor(s.config["cluster-node-timeout"] / 2);
+    for (const id of s.nodeOrder) if (id !== s.myId) s.nodes[id]!.pongReceivedMs = nowMs - spread.int(halfTimeoutMs);
+    // Its links exist already: the first connection to each peer stands for that link, and does
+    // not open with the PING a new link sends (clusterLinkConnectHandler).
+    s.preexistingLinks = Object.fromEntries(s.nodeOrder.filter((id) => id !== s.myId).map((id) => [id, true]));
+    return s;
+  }
   // clusterInit without nodes.conf: a new random name, alone, a master.
   const myId = ctx.rng("node-id").hex(20);
   const s = baseState(options, ctx, myId);
@@ -314,6 +326,10 @@ function onBusLinkConnected(s: ClusterNodeState, conn: ConnId, nowMs: number, ct
   const nodeId = s.outboundLinks[conn];
   if (nodeId === undefined) return;
   const node = s.nodes[nodeId]!;
+  if (s.preexistingLinks[nodeId] === true) {
+    delete s.preexistingLinks[nodeId];
+    return;
+  }
   const oldPingSentMs = node.pingSentMs;
   sendPing(s, conn, (node.flags & NODE_MEET) !== 0 ? "meet" : "ping", ctx, nowMs, true);
   if (oldPingSentMs !== 0) node.pingSentMs = oldPingSentMs;

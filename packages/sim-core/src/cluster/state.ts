@@ -96,6 +96,11 @@ export interface ClusterNodeState extends ServerCore {
   pausedWrites: { conn: number; id: number; argv: readonly string[] }[];
   /** While SHUTDOWN waits for lagging replicas: when it gives up waiting (server.shutdown_mstime). */
   shutdownDeadlineMs: number;
+  /**
+   * A node that starts inside a converged cluster: peers whose link existed before the run began.
+   * Their first connection stands for it, without the opening PING of a new link.
+   */
+  preexistingLinks: Record<NodeId, true>;
 
   // clusterUpdateState's statics.
   firstCallTimeMs: number;
