@@ -244,18 +244,12 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
           if (link.request !== null) sendRequest(link, link.request, ctx);
           return;
         }
-        case "connectFailed": {
-          const link = linkOn(s, event.peer, event.conn);
-          if (link === undefined) return;
-          dropConnection(link);
-          connectionError(s, config, link, "connectionRefused", ctx);
-          return;
-        }
+        case "connectFailed":
         case "closed": {
           const link = linkOn(s, event.peer, event.conn);
           if (link === undefined) return;
           dropConnection(link);
-          connectionError(s, config, link, "connectionClosed", ctx);
+          connectionError(s, config, link, event.type === "connectFailed" ? "connectionRefused" : "connectionClosed", ctx);
           return;
         }
         case "message": {

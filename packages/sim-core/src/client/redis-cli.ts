@@ -55,6 +55,8 @@ export function redisCliModel(script: readonly CliCommand[]): ProcessModel<Redis
           if (s.pending !== null && s.pending.conn === event.conn) ctx.send(event.conn, { type: "command", id: s.nextId++, argv: script[s.pending.index]!.argv });
           return;
         case "connectFailed":
+        case "closed":
+          // Refused, or dropped before the reply: redis-cli reports it and moves on.
           if (s.pending !== null && s.pending.conn === event.conn) {
             ctx.emit({ type: "clientConnectFailed", server: s.pending.port });
             s.pending = null;
@@ -81,13 +83,6 @@ export function redisCliModel(script: readonly CliCommand[]): ProcessModel<Redis
           startNext(s, ctx);
           return;
         }
-        case "closed":
-          if (s.pending !== null && s.pending.conn === event.conn) {
-            ctx.emit({ type: "clientConnectFailed", server: s.pending.port });
-            s.pending = null;
-            startNext(s, ctx);
-          }
-          return;
         case "accepted":
           return;
         case "shutdown":
