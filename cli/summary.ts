@@ -14,6 +14,8 @@ export interface Summary {
   readonly ok: boolean;
   readonly steps: readonly { readonly text: string; readonly atMs: number; readonly ok: boolean; readonly saw?: string }[];
   readonly measures: RunResult["measures"];
+  /** Where the scenario has a client: `acked`, `lost`, `outageMs` (CONTRACTS §8), and `longestGapMs`. */
+  readonly writes?: NonNullable<RunResult["writes"]>;
 }
 
 export function summaryOf(run: RunResult, wallMs: number): Summary {
@@ -28,5 +30,6 @@ export function summaryOf(run: RunResult, wallMs: number): Summary {
     ok: run.ok,
     steps: run.steps.map((s) => ({ text: s.text, atMs: s.atMs, ok: s.ok, ...(s.ok || s.saw === undefined ? {} : { saw: s.saw }) })),
     measures: run.measures,
+    ...(run.writes === undefined ? {} : { writes: run.writes }),
   };
 }

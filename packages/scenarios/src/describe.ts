@@ -19,6 +19,13 @@ export function describeStep(step: Step): string {
           return `expect check ${step.expectation.port} "${step.expectation.line}"`;
         case "cliReply":
           return `expect reply "${step.expectation.text}"`;
+        case "writes": {
+          const e = step.expectation;
+          const bounds = [e.atLeast === undefined ? null : `at least ${e.atLeast}`, e.atMost === undefined ? null : `at most ${e.atMost}`].filter((b) => b !== null);
+          return `expect writes ${e.measure} ${bounds.join(" and ")}`;
+        }
+        case "clientError":
+          return `expect client error ${step.expectation.error}`;
       }
     // eslint-disable-next-line no-fallthrough
     case "partition":

@@ -3,4 +3,5 @@ export * from "./runner";
 export * from "./describe";
 export { drill000 } from "./drills/drill-000";
 export * from "./measures";
+export * from "./workloads";
 export { library } from "./library";

@@ -5,18 +5,22 @@ import {
   addCreatedCluster,
   formatReply,
   ms,
+  addSentinelTopology,
   redisCliModel,
   us,
   type ClusterNodeState,
   type Fault,
   type RedisCliState,
   type SimulationMode,
+  type StandaloneState,
   type TraceRecord,
+  type sentinel,
 } from "@failover-lab/sim-core";
 import { clusterCheck } from "@failover-lab/sim-core/replies";
-import type { Condition, Expectation, Scenario, Step } from "./steps";
+import type { Condition, Expectation, Scenario, Step, Topology } from "./steps";
 import { describeStep } from "./describe";
 import { faultTarget, measuresOf, type FaultStepAt, type Measure } from "./measures";
+import { addWorkloads, clientErrorsOf, writesOf, type WorkloadClient, type Writes } from "./workloads";
 
 /** What each step did, as summary.json's `steps` records it (CONTRACTS §8). */
 export interface StepResult {
@@ -36,6 +40,10 @@ export interface RunResult {
   readonly ok: boolean;
   readonly steps: readonly StepResult[];
   readonly measures: readonly Measure[];
+  /** CONTRACTS §8 `writes`, when the scenario has a client workload. */
+  readonly writes?: Writes;
+  /** The workload clients (`client-1`, …) and what each runs. */
+  readonly clients: readonly WorkloadClient[];
   readonly sim: Simulation;
 }
 
@@ -46,25 +54,23 @@ export interface RunOptions {
 
 /** How long the runner waits for a redis-cli reply before calling the step failed. */
 const CLI_TIMEOUT_MS = 10_000;
-/** A freshly created cluster's replicas need their first full sync before the drill starts. */
+/**
+ * A fresh topology needs its replicas' first full sync (and, for Sentinel, each Sentinel's
+ * discovery of the replicas and of its peers) before the drill starts.
+ */
 const SETTLE_LIMIT_MS = 60_000;
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   const seed = String(options.seed ?? 1);
   const sim = new Simulation({ seed, mode: options.mode ?? "fast", scenario: scenario.name });
-  addCreatedCluster(sim, {
-    ports: scenario.topology.ports,
-    replicasPerMaster: scenario.topology.replicasPerMaster,
-    ...(scenario.topology.pairing === undefined ? {} : { pairing: scenario.topology.pairing }),
-    config: { ...scenario.config },
-  });
-  const ports = scenario.topology.ports;
-  sim.runUntil(() => ports.every((p) => replicaSynced(sim, p)), ms(SETTLE_LIMIT_MS));
+  buildTopology(sim, scenario);
+  sim.runUntil(() => settled(sim, scenario.topology), ms(SETTLE_LIMIT_MS));
+  const workloadClients = addWorkloads(sim, scenario, sim.nowUs);
 
   const results: StepResult[] = [];
   const lastCheck = new Map<number, readonly string[]>();
   let lastCli: string[] = [];
-  let clients = 0;
+  let clients = workloadClients.length;
   const faults: FaultStepAt[] = [];
   for (const [index, { step, note }] of scenario.steps.entries()) {
     const atMs = Math.floor(sim.nowUs / 1000);
@@ -93,7 +99,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
           return held ? { ok: true } : { ok: false, saw: `not within ${step.withinMs} ms (${describeNow(sim, step.condition)})` };
         }
         case "expect":
-          return expect(sim, step.expectation, lastCheck, lastCli);
+          return expect(sim, step.expectation, lastCheck, lastCli, workloadClients);
         default: {
           const fault = step as Fault;
           const target = faultTarget(sim, fault);
@@ -107,7 +113,64 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     })();
     results.push({ text, atMs, ...result, ...(note === undefined ? {} : { note }) });
   }
-  return { scenario: scenario.name, seed, ok: results.every((r) => r.ok), steps: results, measures: measuresOf(sim, faults), sim };
+  const writes = writesOf(sim, workloadClients);
+  return {
+    scenario: scenario.name,
+    seed,
+    ok: results.every((r) => r.ok),
+    steps: results,
+    measures: measuresOf(sim, faults),
+    ...(writes === undefined ? {} : { writes }),
+    clients: workloadClients,
+    sim,
+  };
+}
+
+function buildTopology(sim: Simulation, scenario: Scenario): void {
+  const t = scenario.topology;
+  switch (t.kind) {
+    case "cluster":
+      addCreatedCluster(sim, {
+        ports: t.ports,
+        replicasPerMaster: t.replicasPerMaster,
+        ...(t.pairing === undefined ? {} : { pairing: t.pairing }),
+        config: { ...scenario.config },
+      });
+      return;
+    case "sentinel":
+      addSentinelTopology(sim, {
+        master: t.master,
+        replicas: t.replicas,
+        sentinels: t.sentinels,
+        quorum: t.quorum,
+        redis: { ...scenario.config },
+        ...(t.configByPort === undefined ? {} : { redisByPort: t.configByPort }),
+        ...(t.sentinelConfig === undefined ? {} : { sentinel: t.sentinelConfig }),
+      });
+      return;
+    default:
+      return unreachable(t);
+  }
+}
+
+/** The servers of a topology (not its Sentinels). */
+export function serverPorts(t: Topology): readonly number[] {
+  return t.kind === "cluster" ? t.ports : [t.master, ...t.replicas];
+}
+
+function settled(sim: Simulation, t: Topology): boolean {
+  if (!serverPorts(t).every((p) => replicaSynced(sim, p))) return false;
+  if (t.kind === "cluster") return true;
+  // Each Sentinel has found every replica (INFO) and every peer (hello).
+  return t.sentinels.every((p) => {
+    if (sim.status(String(p)) !== "running") return false;
+    const m = sim.state<sentinel.SentinelState>(String(p)).master;
+    return m.slaves.length >= t.replicas.length && m.sentinels.length >= t.sentinels.length - 1;
+  });
+}
+
+function unreachable(x: never): never {
+  throw new Error(`unhandled ${JSON.stringify(x)}`);
 }
 
 function node(sim: Simulation, port: number): ClusterNodeState {
@@ -119,9 +182,18 @@ function isUp(sim: Simulation, port: number): boolean {
   return status === "running" || status === "paused";
 }
 
+/** A cluster node's state has a node table; a standalone server's has none. */
+function isClusterNode(sim: Simulation, port: number): boolean {
+  return sim.state<Partial<ClusterNodeState>>(String(port)).nodes !== undefined;
+}
+
 /** Up, and — for a replica — with its first sync done and its link to the master up. */
 function replicaSynced(sim: Simulation, port: number): boolean {
   if (sim.status(String(port)) !== "running") return false;
+  if (!isClusterNode(sim, port)) {
+    const r = sim.state<StandaloneState>(String(port)).replication;
+    return r.masterHost === null || r.replState === "connected";
+  }
   const s = node(sim, port);
   if ((s.nodes[s.myId]!.flags & NODE_REPLICA) === 0) return true;
   return s.replication.replState === "connected";
@@ -129,6 +201,7 @@ function replicaSynced(sim: Simulation, port: number): boolean {
 
 function roleOf(sim: Simulation, port: number): "master" | "replica" | "down" {
   if (!isUp(sim, port)) return "down";
+  if (!isClusterNode(sim, port)) return sim.state<StandaloneState>(String(port)).replication.masterHost === null ? "master" : "replica";
   const s = node(sim, port);
   return (s.nodes[s.myId]!.flags & NODE_MASTER) !== 0 ? "master" : "replica";
 }
@@ -155,7 +228,13 @@ function describeNow(sim: Simulation, condition: Condition): string {
   }
 }
 
-function expect(sim: Simulation, expectation: Expectation, lastCheck: Map<number, readonly string[]>, lastCli: readonly string[]): Omit<StepResult, "text" | "atMs"> {
+function expect(
+  sim: Simulation,
+  expectation: Expectation,
+  lastCheck: Map<number, readonly string[]>,
+  lastCli: readonly string[],
+  clients: readonly WorkloadClient[],
+): Omit<StepResult, "text" | "atMs"> {
   switch (expectation.kind) {
     case "condition":
       return holds(sim, expectation.condition, 0) ? { ok: true } : { ok: false, saw: describeNow(sim, expectation.condition) };
@@ -167,6 +246,19 @@ function expect(sim: Simulation, expectation: Expectation, lastCheck: Map<number
     }
     case "cliReply":
       return lastCli.at(-1) === expectation.text ? { ok: true } : { ok: false, saw: lastCli.join("\n") };
+    case "writes": {
+      const writes = writesOf(sim, clients);
+      if (writes === undefined) return { ok: false, saw: "no client workload in this scenario" };
+      const value = writes[expectation.measure];
+      const ok = (expectation.atLeast === undefined || value >= expectation.atLeast) && (expectation.atMost === undefined || value <= expectation.atMost);
+      return ok ? { ok: true } : { ok: false, saw: `writes.${expectation.measure} = ${value} (acked ${writes.acked}, lost ${writes.lost}, outage ${writes.outageMs} ms)` };
+    }
+    case "clientError": {
+      const errors = clientErrorsOf(sim, clients);
+      if ((errors[expectation.error] ?? 0) > 0) return { ok: true };
+      const seen = Object.entries(errors).map(([k, n]) => `${k} ×${n}`);
+      return { ok: false, saw: seen.length === 0 ? "no client error" : `client errors: ${seen.join(", ")}` };
+    }
   }
 }
 

@@ -27,6 +27,7 @@ export interface WaitStep {
 
 /** Something that can be true of the run at an instant. */
 export type Condition =
+  /** A server's role: a cluster node's flags, or a standalone server's `INFO replication` role. */
   | { readonly kind: "role"; readonly port: number; readonly role: "master" | "replica" }
   | { readonly kind: "clusterState"; readonly port: number; readonly state: "ok" | "fail" }
   | { readonly kind: "event"; readonly port: number; readonly event: TraceEventType };
@@ -40,8 +41,18 @@ export interface UntilStep {
 
 export type Wait = WaitStep | UntilStep;
 
+/** A figure of the client workloads' `writes` (CONTRACTS §8), summed over every client. */
+export type WritesMeasure = "acked" | "lost" | "outageMs" | "longestGapMs";
+
 export type Expectation =
   | { readonly kind: "condition"; readonly condition: Condition }
+  /** `writes.<measure>` so far is within the bounds given (either may be left out). */
+  | { readonly kind: "writes"; readonly measure: WritesMeasure; readonly atLeast?: number; readonly atMost?: number }
+  /**
+   * A workload client has seen this error: an error reply's first word (`CLUSTERDOWN`,
+   * `READONLY`, …) or what its connection did (`connectionRefused`, `connectionClosed`, `timeout`).
+   */
+  | { readonly kind: "clientError"; readonly error: string }
   /** The last `check` of this port printed exactly this line. */
   | { readonly kind: "checkLine"; readonly port: number; readonly line: string }
   /** The last `cli` step's reply, as redis-cli prints it. */
@@ -63,13 +74,63 @@ export interface ClusterTopology {
   readonly pairing?: Readonly<Record<number, number>>;
 }
 
+/**
+ * One master, its replicas, and the Sentinels that watch it (`sentinel monitor mymaster
+ * 127.0.0.1 <master> <quorum>`). Scenario `config` applies to the servers, `sentinelConfig` to
+ * the Sentinels.
+ */
+export interface SentinelGroupTopology {
+  readonly kind: "sentinel";
+  readonly master: number;
+  readonly replicas: readonly number[];
+  readonly sentinels: readonly number[];
+  readonly quorum: number;
+  readonly sentinelConfig?: Readonly<Partial<Record<"down-after-milliseconds" | "failover-timeout" | "parallel-syncs", number>>>;
+  /** Per-server Redis options (e.g. a replica's `replica-priority`). */
+  readonly configByPort?: Readonly<Record<number, Readonly<Record<string, unknown>>>>;
+}
+
+export type Topology = ClusterTopology | SentinelGroupTopology;
+
+/**
+ * A client workload, started by the runner as `client-1`, `client-2`, … (in the order given)
+ * once the topology has settled. Times are ms after the first step.
+ */
+export type Workload = ClusterWriterWorkload | SentinelClientWorkload;
+
+/** sim-core's cluster writer: a smart client writing `SET <keyPrefix><n> <n>` at a steady rate. */
+export interface ClusterWriterWorkload {
+  readonly kind: "clusterWriter";
+  readonly writesPerSecond: number;
+  readonly keyPrefix?: string;
+  /** Ports it learns the cluster from (default: the topology's first port). */
+  readonly seeds?: readonly number[];
+  readonly startAtMs?: number;
+  readonly requestTimeoutMs?: number;
+}
+
+/** sim-core's Sentinel client (the first Sentinel article's Jedis loop): asks the Sentinels for the master, writes every `writeIntervalMs`. */
+export interface SentinelClientWorkload {
+  readonly kind: "sentinelClient";
+  /** Sentinel ports, asked in this order (default: every Sentinel of the topology). */
+  readonly sentinels?: readonly number[];
+  readonly writeIntervalMs?: number;
+  readonly retryWaitMs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly keyPrefix?: string;
+  readonly startAtMs?: number;
+  readonly stopAtMs?: number;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly title: string;
   /** What to watch for, for a learner. */
   readonly narrative: string;
-  readonly topology: ClusterTopology;
-  /** Redis options (Redis's own names) for every server. */
+  readonly topology: Topology;
+  /** Redis options (Redis's own names) for every server (not the Sentinels). */
   readonly config?: Readonly<Record<string, unknown>>;
+  /** Client workloads: one, or several (`client-1`, `client-2`, … in order). */
+  readonly workload?: Workload | readonly Workload[];
   readonly steps: readonly { readonly step: Step; readonly note?: string }[];
 }

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { runScenario, type Scenario, type Step } from "@failover-lab/scenarios";
+import type { ClusterWriterState, SentinelClientState } from "@failover-lab/sim-core";
+
+/**
+ * Client workloads in scenarios: the runner starts them as client-1, client-2, … once the
+ * topology has settled, and reports CONTRACTS §8 `writes` from what they saw.
+ */
+const kill = (port: number): Step => ({ type: "kill", node: String(port) });
+const wait = (ms: number): Step => ({ type: "wait", ms });
+
+const clusterKill: Scenario = {
+  name: "test-writer-kill",
+  title: "a writer through a master kill",
+  narrative: "",
+  topology: { kind: "cluster", ports: [7001, 7002, 7003, 7004, 7005, 7006], replicasPerMaster: 1, pairing: { 7004: 7001, 7005: 7002, 7006: 7003 } },
+  config: { "cluster-node-timeout": 5_000 },
+  workload: { kind: "clusterWriter", writesPerSecond: 50, seeds: [7001, 7002] },
+  steps: [
+    { step: wait(5_000) },
+    { step: { type: "expect", expectation: { kind: "writes", measure: "acked", atLeast: 100 } } },
+    { step: kill(7001) },
+    { step: { type: "until", condition: { kind: "role", port: 7004, role: "master" }, withinMs: 30_000 } },
+    { step: wait(5_000) },
+    { step: { type: "expect", expectation: { kind: "clientError", error: "connectionRefused" } } },
+    { step: { type: "expect", expectation: { kind: "writes", measure: "outageMs", atLeast: 5_000 } } },
+  ],
+};
+
+describe("a cluster writer workload", () => {
+  const run = runScenario(clusterKill, { seed: 3 });
+
+  it("runs as client-1 and holds the scenario's expectations about writes", () => {
+    expect(run.steps.filter((s) => !s.ok)).toEqual([]);
+    expect(run.clients.map((c) => c.id)).toEqual(["client-1"]);
+    expect(run.sim.state<ClusterWriterState>("client-1").counts.acked).toBe(run.writes!.acked);
+  });
+
+  it("reports an outage covering the node timeout, and no lost write for a kill with a synced replica… or says which", () => {
+    const w = run.writes!;
+    expect(w.outageMs).toBeGreaterThanOrEqual(5_000);
+    expect(w.longestGapMs).toBeLessThanOrEqual(w.outageMs + 1);
+    expect(w.lost).toBeGreaterThanOrEqual(0);
+    expect(w.lost).toBeLessThan(w.acked);
+  });
+
+  it("fails an expectation about writes that does not hold, saying what it saw", () => {
+    const strict = runScenario({ ...clusterKill, steps: [...clusterKill.steps, { step: { type: "expect", expectation: { kind: "writes", measure: "outageMs", atMost: 10 } } }] }, { seed: 3 });
+    const last = strict.steps.at(-1)!;
+    expect(last.ok).toBe(false);
+    expect(last.saw).toMatch(/^writes\.outageMs = \d+/);
+  });
+});
+
+describe("a Sentinel client workload", () => {
+  const scenario: Scenario = {
+    name: "test-sentinel-client",
+    title: "a Sentinel client through a kill",
+    narrative: "",
+    topology: { kind: "sentinel", master: 6400, replicas: [6401], sentinels: [26400], quorum: 1, sentinelConfig: { "down-after-milliseconds": 5_000 } },
+    workload: { kind: "sentinelClient", writeIntervalMs: 200, retryWaitMs: 1_000 },
+    steps: [
+      { step: wait(3_000) },
+      { step: kill(6400) },
+      { step: { type: "until", condition: { kind: "role", port: 6401, role: "master" }, withinMs: 30_000 } },
+      { step: wait(5_000) },
+      { step: { type: "expect", expectation: { kind: "writes", measure: "lost", atMost: 0 } } },
+    ],
+  };
+  const run = runScenario(scenario, { seed: 1 });
+
+  it("asks the Sentinel for the master, loses it at the kill, and writes to the promoted replica", () => {
+    expect(run.steps.filter((s) => !s.ok)).toEqual([]);
+    const client = run.sim.state<SentinelClientState>("client-1");
+    expect(client.acked.at(-1)!.port).toBe(6401);
+    expect(run.writes!.acked).toBe(client.acked.length);
+    expect(run.writes!.outageMs).toBeGreaterThanOrEqual(5_000);
+  });
+});
