@@ -31,6 +31,12 @@ export interface RedisConfig {
   /** seconds SHUTDOWN waits for lagging replicas (7.0). */
   readonly "shutdown-timeout": number;
   readonly hz: number;
+  /**
+   * TEST ONLY, not a Redis option: a master may grant more than one failover vote per epoch
+   * (breaks cluster.c:clusterSendFailoverAuthIfNeeded's "one vote per epoch"). It exists so the
+   * fuzz checkers can prove they catch a broken election; never set it outside tests.
+   */
+  readonly "test-only-vote-twice-per-epoch": boolean;
 }
 
 export const REDIS_DEFAULTS: RedisConfig = {
@@ -52,6 +58,7 @@ export const REDIS_DEFAULTS: RedisConfig = {
   "save-on-shutdown": true,
   "shutdown-timeout": 10,
   hz: 10,
+  "test-only-vote-twice-per-epoch": false,
 };
 
 export type RedisConfigKey = keyof RedisConfig;

@@ -1,0 +1,132 @@
+import type { ClusterNodeState } from "../cluster/state";
+import { clusterNodesOf, isUp } from "./views";
+import { msOf, type Finding, type RunView } from "./findings";
+
+/**
+ * Safety: rules that must hold at every instant of every run, whatever the faults. A breach is
+ * always a `violation`: Redis keeps these rules by construction.
+ */
+
+/**
+ * At most one replica wins each election epoch. cluster.c:clusterHandleSlaveFailover takes the
+ * epoch from currentEpoch + 1 and needs a majority of masters, each voting once per epoch
+ * (clusterSendFailoverAuthIfNeeded), so two winners in one epoch would need a double vote.
+ */
+export function checkOneWinnerPerEpoch(run: RunView): Finding[] {
+  const winners = new Map<number, { node: string; atUs: number }[]>();
+  for (const r of run.trace) {
+    if (r.type !== "electionWon") continue;
+    const list = winners.get(r.epoch) ?? [];
+    list.push({ node: r.node, atUs: r.atUs });
+    winners.set(r.epoch, list);
+  }
+  const findings: Finding[] = [];
+  for (const [epoch, list] of [...winners].sort((a, b) => a[0] - b[0])) {
+    if (list.length < 2) continue;
+    findings.push({
+      property: "oneWinnerPerEpoch",
+      kind: "violation",
+      message: `${list.length} replicas won the election of epoch ${epoch}: ${list.map((w) => `${w.node} at ${msOf(w.atUs)} ms`).join(", ")}`,
+      atMs: msOf(list[1]!.atUs),
+    });
+  }
+  return findings;
+}
+
+/**
+ * Each master grants at most one failover vote per epoch (cluster.c:clusterSendFailoverAuthIfNeeded,
+ * `lastVoteEpoch == currentEpoch` refuses). Read from the voters' authGranted events.
+ */
+export function checkOneVotePerEpoch(run: RunView): Finding[] {
+  const seen = new Map<string, { to: string; atUs: number }>();
+  const findings: Finding[] = [];
+  for (const r of run.trace) {
+    if (r.type !== "authGranted") continue;
+    const key = `${r.node}/${r.epoch}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, { to: r.to, atUs: r.atUs });
+      continue;
+    }
+    findings.push({
+      property: "oneVotePerEpoch",
+      kind: "violation",
+      message: `${r.node} voted twice in epoch ${r.epoch}: for ${first.to.slice(0, 8)}… at ${msOf(first.atUs)} ms and for ${r.to.slice(0, 8)}… at ${msOf(r.atUs)} ms`,
+      atMs: msOf(r.atUs),
+    });
+  }
+  return findings;
+}
+
+/**
+ * No two live masters claim one slot with the same configEpoch. Redis breaks configEpoch ties
+ * (cluster.c:clusterHandleConfigEpochCollision) precisely so that every slot has one winning
+ * claim; two equal claims left at the end of a run mean the tie-break failed.
+ */
+export function checkSlotOwnerEpochUnique(run: RunView): Finding[] {
+  const claims = new Map<string, string>();
+  const findings: Finding[] = [];
+  const masters = clusterNodesOf(run).filter(({ pid }) => isUp(run, pid));
+  for (const { pid, state } of masters) {
+    const me = state.nodes[state.myId];
+    if (me === undefined || state.replication.masterHost !== null) continue;
+    for (const [first, last] of me.slots) {
+      for (let slot = first; slot <= last; slot++) {
+        const key = `${slot}/${me.configEpoch}`;
+        const other = claims.get(key);
+        if (other === undefined) {
+          claims.set(key, pid);
+          continue;
+        }
+        findings.push({
+          property: "slotOwnerEpochUnique",
+          kind: "violation",
+          message: `${other} and ${pid} both claim slot ${slot} with configEpoch ${me.configEpoch}`,
+          atMs: msOf(run.nowUs),
+        });
+        break;
+      }
+    }
+  }
+  return findings;
+}
+
+/**
+ * Sentinel: at most one replica promoted per failover epoch, and one leader per epoch
+ * (sentinel.c:sentinelVoteLeader grants one vote per epoch; the leader alone promotes).
+ * A failover's epoch is the `+new-epoch` its Sentinel logged right before `+try-failover`.
+ */
+export function checkSentinelOnePromotionPerEpoch(run: RunView): Finding[] {
+  const lastEpoch = new Map<string, number>();
+  const failoverEpoch = new Map<string, number>();
+  const leaders = new Map<number, string[]>();
+  const promotions = new Map<number, { node: string; atUs: number }[]>();
+  for (const r of run.trace) {
+    if (r.type === "newEpoch") lastEpoch.set(r.node, r.epoch);
+    else if (r.type === "tryFailover") failoverEpoch.set(r.node, lastEpoch.get(r.node) ?? 0);
+    else if (r.type === "electedLeader") {
+      const epoch = failoverEpoch.get(r.node) ?? 0;
+      leaders.set(epoch, [...(leaders.get(epoch) ?? []), r.node]);
+    } else if (r.type === "promotedSlave") {
+      const epoch = failoverEpoch.get(r.node) ?? 0;
+      promotions.set(epoch, [...(promotions.get(epoch) ?? []), { node: r.node, atUs: r.atUs }]);
+    }
+  }
+  const findings: Finding[] = [];
+  for (const [epoch, list] of leaders) {
+    if (list.length > 1) findings.push({ property: "sentinelOnePromotionPerEpoch", kind: "violation", message: `Sentinels ${list.join(", ")} were all elected leader of epoch ${epoch}`, atMs: msOf(run.nowUs) });
+  }
+  for (const [epoch, list] of promotions) {
+    if (list.length > 1) {
+      findings.push({
+        property: "sentinelOnePromotionPerEpoch",
+        kind: "violation",
+        message: `${list.length} replicas promoted in Sentinel failover epoch ${epoch} (by ${list.map((p) => `${p.node} at ${msOf(p.atUs)} ms`).join(", ")})`,
+        atMs: msOf(list[1]!.atUs),
+      });
+    }
+  }
+  return findings;
+}
+
+export type { ClusterNodeState };
