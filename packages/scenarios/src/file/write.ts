@@ -1,0 +1,227 @@
+import { Document, isCollection, isMap, isSeq, type Node } from "yaml";
+import type { Fault, PartitionGroup } from "@failover-lab/sim-core";
+import type { Condition, Expectation, Scenario, Step, Topology, Workload } from "../steps";
+import { joinArgs } from "./cli-args";
+import { formatDurationMs } from "./duration";
+
+/**
+ * Scenario → scenario file (docs/scenario-format.md). `parseScenarioYaml` reads what this writes
+ * back to an equal Scenario; a property test holds the two to that. The fuzzer saves shrunk
+ * counterexamples through here, so every Step kind must be writable: the switches below end in
+ * a `never` check, and a new kind in steps.ts breaks the build until it has a file form.
+ */
+
+export interface WriteOptions {
+  /** The file's default seed (`seed:`), used by `failover-lab run FILE` when no --seed is given. */
+  readonly seed?: string | number;
+  /** Lines written as `# …` comments at the top of the file (e.g. the finding's kind). */
+  readonly comment?: readonly string[];
+}
+
+export function scenarioToYaml(scenario: Scenario, options: WriteOptions = {}): string {
+  const plain: Record<string, unknown> = { name: scenario.name, title: scenario.title };
+  if (scenario.narrative !== "") plain.narrative = scenario.narrative;
+  if (options.seed !== undefined) plain.seed = seedValue(options.seed);
+  plain.topology = topologyValue(scenario.topology);
+  if (scenario.config !== undefined) plain.config = scenario.config;
+  if (scenario.workload !== undefined) {
+    plain.workload = Array.isArray(scenario.workload)
+      ? (scenario.workload as readonly Workload[]).map(workloadValue)
+      : workloadValue(scenario.workload as Workload);
+  }
+  plain.steps = scenario.steps.map(({ step, note }) => {
+    const value = stepValue(step);
+    if (note === undefined) return value;
+    // A bare `- heal` has no mapping to hang the note on: spell it `heal: null`.
+    return typeof value === "string" ? { [value]: null, note } : { ...value, note };
+  });
+
+  const doc = new Document(plain);
+  if (options.comment !== undefined && options.comment.length > 0) doc.commentBefore = options.comment.map((l) => ` ${l}`).join("\n");
+  flowStyle(doc);
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** Short collections on one line: a step's arguments, the topology's port lists, each workload. */
+function flowStyle(doc: Document): void {
+  const root = doc.contents;
+  if (!isMap(root)) return;
+  const topology = root.get("topology", true);
+  if (isMap(topology)) for (const pair of topology.items) if (isCollection(pair.value)) flowAll(pair.value);
+  const workload = root.get("workload", true);
+  if (isSeq(workload)) for (const item of workload.items) flowAll(item as Node);
+  const steps = root.get("steps", true);
+  if (isSeq(steps)) {
+    for (const item of steps.items) {
+      if (isMap(item)) for (const pair of item.items) if (isCollection(pair.value)) flowAll(pair.value);
+    }
+  }
+}
+
+function flowAll(node: Node): void {
+  if (isCollection(node)) node.flow = true;
+}
+
+function seedValue(seed: string | number): string | number {
+  return typeof seed === "number" ? seed : /^(0|[1-9]\d{0,14})$/.test(seed) ? Number(seed) : seed;
+}
+
+/** A process as the file names it: a server by its port (a number), anything else by its name. */
+export function nodeValue(node: string): string | number {
+  return /^[1-9]\d{0,8}$/.test(node) ? Number(node) : node;
+}
+
+function topologyValue(topology: Topology): Record<string, unknown> {
+  switch (topology.kind) {
+    case "cluster":
+      return {
+        kind: "cluster",
+        ports: topology.ports,
+        replicasPerMaster: topology.replicasPerMaster,
+        ...(topology.pairing === undefined ? {} : { pairing: byPort(topology.pairing) }),
+      };
+    case "sentinel":
+      return {
+        kind: "sentinel",
+        master: topology.master,
+        replicas: topology.replicas,
+        sentinels: topology.sentinels,
+        quorum: topology.quorum,
+        ...(topology.sentinelConfig === undefined ? {} : { sentinelConfig: topology.sentinelConfig }),
+        ...(topology.configByPort === undefined ? {} : { configByPort: byPort(topology.configByPort) }),
+      };
+    default:
+      return unreachable(topology);
+  }
+}
+
+/** A record keyed by port, written with number keys (`7004: 7001`, not `"7004": 7001`). */
+function byPort<V>(record: Readonly<Record<number, V>>): Map<number, V> {
+  return new Map(Object.entries(record).map(([port, value]) => [Number(port), value]));
+}
+
+function workloadValue(workload: Workload): Record<string, unknown> {
+  const out: Record<string, unknown> = { kind: workload.kind };
+  switch (workload.kind) {
+    case "clusterWriter":
+      out.writesPerSecond = workload.writesPerSecond;
+      if (workload.keyPrefix !== undefined) out.keyPrefix = workload.keyPrefix;
+      if (workload.seeds !== undefined) out.seeds = workload.seeds;
+      if (workload.startAtMs !== undefined) out.startAt = formatDurationMs(workload.startAtMs);
+      if (workload.requestTimeoutMs !== undefined) out.requestTimeout = formatDurationMs(workload.requestTimeoutMs);
+      return out;
+    case "sentinelClient":
+      if (workload.sentinels !== undefined) out.sentinels = workload.sentinels;
+      if (workload.writeIntervalMs !== undefined) out.writeInterval = formatDurationMs(workload.writeIntervalMs);
+      if (workload.retryWaitMs !== undefined) out.retryWait = formatDurationMs(workload.retryWaitMs);
+      if (workload.requestTimeoutMs !== undefined) out.requestTimeout = formatDurationMs(workload.requestTimeoutMs);
+      if (workload.keyPrefix !== undefined) out.keyPrefix = workload.keyPrefix;
+      if (workload.startAtMs !== undefined) out.startAt = formatDurationMs(workload.startAtMs);
+      if (workload.stopAtMs !== undefined) out.stopAt = formatDurationMs(workload.stopAtMs);
+      return out;
+    default:
+      return unreachable(workload);
+  }
+}
+
+/** One step as its file form: a one-key mapping (`{kill: 7001}`), or a bare word (`heal`). */
+export function stepValue(step: Step): Record<string, unknown> | string {
+  switch (step.type) {
+    case "kill":
+    case "shutdown":
+    case "pause":
+    case "resume":
+    case "restart":
+      return { [step.type]: nodeValue(step.node) };
+    case "partition":
+      return { partition: partitionValue(step) };
+    case "heal":
+      return step.name === undefined ? "heal" : { heal: step.name };
+    case "delay":
+      return { delay: { from: nodeValue(step.from), to: nodeValue(step.to), extra: formatDurationMs(step.extraMs) } };
+    case "loss":
+      return { loss: { from: nodeValue(step.from), to: nodeValue(step.to), rate: step.rate } };
+    case "clog":
+    case "unclog":
+      return { [step.type]: { from: nodeValue(step.from), to: nodeValue(step.to) } };
+    case "hold": {
+      if (step.from === undefined && step.to === undefined && step.kinds === undefined) return { hold: step.name };
+      return {
+        hold: {
+          name: step.name,
+          ...(step.from === undefined ? {} : { from: nodeValue(step.from) }),
+          ...(step.to === undefined ? {} : { to: nodeValue(step.to) }),
+          ...(step.kinds === undefined ? {} : { kinds: step.kinds }),
+        },
+      };
+    }
+    case "release":
+      return { release: step.name };
+    case "clockJump":
+      return { clockJump: { node: nodeValue(step.node), by: formatDurationMs(step.deltaMs) } };
+    case "cli":
+      return { cli: { port: step.port, cmd: joinArgs(step.argv) } };
+    case "check":
+      return { check: step.port };
+    case "wait":
+      return { wait: formatDurationMs(step.ms) };
+    case "until":
+      return { until: { ...conditionValue(step.condition), within: formatDurationMs(step.withinMs) } };
+    case "expect":
+      return { expect: expectationValue(step.expectation) };
+    default:
+      return unreachable(step);
+  }
+}
+
+function partitionValue(fault: Extract<Fault, { type: "partition" }>): unknown {
+  const groups = fault.groups.map((g: PartitionGroup) => (g === "rest" ? "rest" : g.map(nodeValue)));
+  if (fault.name === undefined && fault.oneWay === undefined) return groups;
+  return {
+    ...(fault.name === undefined ? {} : { name: fault.name }),
+    groups,
+    ...(fault.oneWay === undefined ? {} : { oneWay: fault.oneWay }),
+  };
+}
+
+export function conditionValue(condition: Condition): Record<string, unknown> {
+  switch (condition.kind) {
+    case "role":
+      return { role: { port: condition.port, is: condition.role } };
+    case "clusterState":
+      return { clusterState: { port: condition.port, is: condition.state } };
+    case "sentinelMaster":
+      return { sentinelMaster: { sentinel: condition.sentinel, is: condition.master } };
+    case "event":
+      return { event: { port: condition.port, name: condition.event } };
+    default:
+      return unreachable(condition);
+  }
+}
+
+function expectationValue(expectation: Expectation): Record<string, unknown> {
+  switch (expectation.kind) {
+    case "condition":
+      return conditionValue(expectation.condition);
+    case "writes":
+      return {
+        writes: expectation.measure,
+        ...(expectation.atLeast === undefined ? {} : { atLeast: expectation.atLeast }),
+        ...(expectation.atMost === undefined ? {} : { atMost: expectation.atMost }),
+      };
+    case "clientError":
+      return { clientError: expectation.error };
+    case "checkLine":
+      return { checkLine: { port: expectation.port, line: expectation.line } };
+    case "cliReply":
+      return { reply: expectation.text };
+    case "cliLine":
+      return { cliLine: expectation.line, ...(expectation.prefix === undefined ? {} : { prefix: expectation.prefix }) };
+    default:
+      return unreachable(expectation);
+  }
+}
+
+function unreachable(x: never): never {
+  throw new Error(`the scenario writer has no file form for ${JSON.stringify(x)}`);
+}
