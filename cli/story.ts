@@ -35,7 +35,7 @@ export function story(scenario: Scenario, run: RunResult, options: StoryOptions)
   const failed = run.steps.filter((s) => !s.ok).length;
   out.push(failed === 0 ? `Every expectation held (${run.steps.length} steps).` : `${failed} of ${run.steps.length} steps failed.`);
   for (const m of run.measures) {
-    const phases = (["pfailMs", "failMs", "electionWonMs", "clusterOkMs"] as const).filter((k) => m[k] !== undefined).map((k) => `${k.replace(/Ms$/, "")} +${m[k]} ms`);
+    const phases = (["pfailMs", "failMs", "electionWonMs", "clusterOkMs", "sdownMs", "odownMs", "switchMasterMs"] as const).filter((k) => m[k] !== undefined).map((k) => `${k.replace(/Ms$/, "")} +${m[k]} ms`);
     if (phases.length > 0) out.push(`  step ${m.step + 1} (${m.fault} at ${clock(m.atMs)}): ${phases.join(", ")}`);
   }
   out.push(`seed ${run.seed}  trace hash ${run.sim.traceHash()}`);

@@ -19,6 +19,8 @@ export function describeStep(step: Step): string {
           return `expect check ${step.expectation.port} "${step.expectation.line}"`;
         case "cliReply":
           return `expect reply "${step.expectation.text}"`;
+        case "cliLine":
+          return `expect line${step.expectation.prefix === true ? " starting" : ""} "${step.expectation.line}"`;
         case "writes": {
           const e = step.expectation;
           const bounds = [e.atLeast === undefined ? null : `at least ${e.atLeast}`, e.atMost === undefined ? null : `at most ${e.atMost}`].filter((b) => b !== null);
@@ -58,6 +60,10 @@ export function describeCondition(c: Condition): string {
       return `cluster_state ${c.port} ${c.state}`;
     case "event":
       return `event ${c.port} ${c.event}`;
+    case "sentinelMaster":
+      return `sentinel ${c.sentinel} master ${c.master}`;
+    case "sentinelEvent":
+      return `sentinel${c.sentinel === undefined ? "" : ` ${c.sentinel}`} ${c.prefix === true ? "event starting" : "event"} "${c.line}"`;
   }
 }
 

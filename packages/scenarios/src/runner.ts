@@ -5,6 +5,7 @@ import {
   addCreatedCluster,
   formatReply,
   ms,
+  sentinel as sentinelNs,
   addSentinelTopology,
   redisCliModel,
   us,
@@ -21,6 +22,7 @@ import type { Condition, Expectation, Scenario, Step, Topology } from "./steps";
 import { describeStep } from "./describe";
 import { faultTarget, measuresOf, type FaultStepAt, type Measure } from "./measures";
 import { addWorkloads, clientErrorsOf, writesOf, type WorkloadClient, type Writes } from "./workloads";
+import { assertValidScenario } from "./validate";
 
 /** What each step did, as summary.json's `steps` records it (CONTRACTS §8). */
 export interface StepResult {
@@ -61,6 +63,7 @@ const CLI_TIMEOUT_MS = 10_000;
 const SETTLE_LIMIT_MS = 60_000;
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+  assertValidScenario(scenario);
   const seed = String(options.seed ?? 1);
   const sim = new Simulation({ seed, mode: options.mode ?? "fast", scenario: scenario.name });
   buildTopology(sim, scenario);
@@ -206,14 +209,54 @@ function roleOf(sim: Simulation, port: number): "master" | "replica" | "down" {
   return (s.nodes[s.myId]!.flags & NODE_MASTER) !== 0 ? "master" : "replica";
 }
 
+/** The master a live Sentinel names (its `get-master-addr-by-name` answer). */
+function sentinelMasterOf(sim: Simulation, port: number): number | undefined {
+  if (!isUp(sim, port)) return undefined;
+  return sim.state<sentinel.SentinelState>(String(port)).master?.port;
+}
+
+/** The index of the first trace record at or after `atUs` (the trace is in time order). */
+function firstAtOrAfter(trace: readonly TraceRecord[], atUs: number): number {
+  let lo = 0;
+  let hi = trace.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (trace[mid]!.atUs < atUs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Sentinel events (`+sdown master mymaster 127.0.0.1 6400`) from `sinceUs` on, of one Sentinel or all. */
+function sentinelLinesSince(sim: Simulation, sinceUs: number, sentinelPort: number | undefined): string[] {
+  const only = sentinelPort === undefined ? undefined : String(sentinelPort);
+  const lines: string[] = [];
+  const trace = sim.trace;
+  for (let i = firstAtOrAfter(trace, sinceUs); i < trace.length; i++) {
+    const r = trace[i]!;
+    if ((only !== undefined && r.node !== only) || !(r.type in sentinelNs.SENTINEL_EVENT_NAMES)) continue;
+    const { atUs: _atUs, node: _node, ...event } = r;
+    lines.push(sentinelNs.sentinelEventLine(event as sentinel.SentinelEvent));
+  }
+  return lines;
+}
+
 function holds(sim: Simulation, condition: Condition, sinceUs: number): boolean {
   switch (condition.kind) {
     case "role":
       return roleOf(sim, condition.port) === condition.role;
     case "clusterState":
       return isUp(sim, condition.port) && node(sim, condition.port).state === condition.state;
-    case "event":
-      return sim.trace.some((r: TraceRecord) => r.atUs >= sinceUs && r.type === condition.event && r.node === String(condition.port));
+    case "event": {
+      const trace = sim.trace;
+      const node = String(condition.port);
+      for (let i = firstAtOrAfter(trace, sinceUs); i < trace.length; i++) if (trace[i]!.type === condition.event && trace[i]!.node === node) return true;
+      return false;
+    }
+    case "sentinelMaster":
+      return sentinelMasterOf(sim, condition.sentinel) === condition.master;
+    case "sentinelEvent":
+      return sentinelLinesSince(sim, sinceUs, condition.sentinel).some((l) => (condition.prefix === true ? l.startsWith(condition.line) : l === condition.line));
   }
 }
 
@@ -225,6 +268,14 @@ function describeNow(sim: Simulation, condition: Condition): string {
       return isUp(sim, condition.port) ? `${condition.port} says cluster_state:${node(sim, condition.port).state}` : `${condition.port} is down`;
     case "event":
       return `no ${condition.event} on ${condition.port}`;
+    case "sentinelMaster": {
+      const master = sentinelMasterOf(sim, condition.sentinel);
+      return master === undefined ? `${condition.sentinel} is down` : `${condition.sentinel} names ${master} as master`;
+    }
+    case "sentinelEvent": {
+      const last = sentinelLinesSince(sim, 0, condition.sentinel).slice(-3);
+      return last.length === 0 ? "no Sentinel event" : `last Sentinel events: ${last.join(" | ")}`;
+    }
   }
 }
 
@@ -246,6 +297,11 @@ function expect(
     }
     case "cliReply":
       return lastCli.at(-1) === expectation.text ? { ok: true } : { ok: false, saw: lastCli.join("\n") };
+    case "cliLine": {
+      const wanted = withNodeIds(sim, expectation.line);
+      const ok = expectation.prefix === true ? lastCli.some((l) => l.startsWith(wanted)) : lastCli.includes(wanted);
+      return ok ? { ok: true } : { ok: false, saw: lastCli.join("\n") };
+    }
     case "writes": {
       const writes = writesOf(sim, clients);
       if (writes === undefined) return { ok: false, saw: "no client workload in this scenario" };
@@ -267,13 +323,26 @@ export function withNodeIds(sim: Simulation, text: string): string {
   return text.replace(/\{id:(\d+)\}/g, (_, port: string) => node(sim, Number(port)).myId);
 }
 
+/**
+ * redis-cli.c:cliSendCommand (7.0.15) prints some replies raw even on a terminal — INFO and
+ * CLUSTER NODES/INFO among them — so their lines read as the server wrote them.
+ */
+function printsRaw(argv: readonly string[]): boolean {
+  const name = (argv[0] ?? "").toLowerCase();
+  const sub = (argv[1] ?? "").toLowerCase();
+  return name === "info" || (name === "cluster" && (sub === "nodes" || sub === "info")) || (name === "client" && sub === "list");
+}
+
 /** redis-cli -c's output: a line per redirection, then the reply. */
 function cliOutput(sim: Simulation, clientId: string): string[] {
   const lines: string[] = [];
   for (const r of sim.trace) {
     if (r.node !== clientId) continue;
     if (r.type === "clientRedirected") lines.push(`-> Redirected to slot [${r.slot}] located at 127.0.0.1:${r.to}`);
-    if (r.type === "clientReply") lines.push(formatReply(r.reply));
+    if (r.type === "clientReply") {
+      if (printsRaw(r.command) && r.reply.kind === "bulk" && r.reply.text !== null) lines.push(...r.reply.text.split(/\r?\n/).filter((l) => l !== ""));
+      else lines.push(formatReply(r.reply));
+    }
     if (r.type === "clientConnectFailed") lines.push(`Could not connect to Redis at 127.0.0.1:${r.server}: Connection refused`);
   }
   return lines;

@@ -30,6 +30,14 @@ export type Condition =
   /** A server's role: a cluster node's flags, or a standalone server's `INFO replication` role. */
   | { readonly kind: "role"; readonly port: number; readonly role: "master" | "replica" }
   | { readonly kind: "clusterState"; readonly port: number; readonly state: "ok" | "fail" }
+  /** The Sentinel at `sentinel` names `master` (`SENTINEL get-master-addr-by-name`). */
+  | { readonly kind: "sentinelMaster"; readonly sentinel: number; readonly master: number }
+  /**
+   * A Sentinel (any, or the one given) published this event — its `+event` line as the pub/sub
+   * payload and the log show it, e.g. `+odown master mymaster 127.0.0.1 6400 #quorum 3/2`; with
+   * `prefix`, an event starting with it. `until` looks from the step on; `expect` at the whole run.
+   */
+  | { readonly kind: "sentinelEvent"; readonly line: string; readonly sentinel?: number; readonly prefix?: boolean }
   | { readonly kind: "event"; readonly port: number; readonly event: TraceEventType };
 
 /** Run until the condition holds, failing the step if it does not within the time given. */
@@ -56,7 +64,9 @@ export type Expectation =
   /** The last `check` of this port printed exactly this line. */
   | { readonly kind: "checkLine"; readonly port: number; readonly line: string }
   /** The last `cli` step's reply, as redis-cli prints it. */
-  | { readonly kind: "cliReply"; readonly text: string };
+  | { readonly kind: "cliReply"; readonly text: string }
+  /** The last `cli` step printed this line (or, with `prefix`, a line starting with it), e.g. `role:slave` of INFO replication. */
+  | { readonly kind: "cliLine"; readonly line: string; readonly prefix?: boolean };
 
 export interface ExpectStep {
   readonly type: "expect";
