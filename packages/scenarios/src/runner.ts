@@ -68,7 +68,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const sim = new Simulation({ seed, mode: options.mode ?? "fast", scenario: scenario.name });
   buildTopology(sim, scenario);
   sim.runUntil(() => settled(sim, scenario.topology), ms(SETTLE_LIMIT_MS));
-  const workloadClients = addWorkloads(sim, scenario, sim.nowUs);
+  const stepsStartUs = sim.nowUs;
+  const workloadClients = addWorkloads(sim, scenario, stepsStartUs);
 
   const results: StepResult[] = [];
   const lastCheck = new Map<number, readonly string[]>();
@@ -97,7 +98,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
           sim.runFor(ms(step.ms));
           return { ok: true };
         case "until": {
-          const sinceUs = sim.nowUs;
+          // An event counts from the last fault on: a drill waits for the consequences of
+          // what it did, some of which an earlier wait may already have run past.
+          const sinceUs = faults.at(-1)?.atUs ?? stepsStartUs;
           const held = sim.runUntil(() => holds(sim, step.condition, sinceUs), us(sim.nowUs + ms(step.withinMs)));
           return held ? { ok: true } : { ok: false, saw: `not within ${step.withinMs} ms (${describeNow(sim, step.condition)})` };
         }
@@ -299,7 +302,8 @@ function expect(
       return lastCli.at(-1) === expectation.text ? { ok: true } : { ok: false, saw: lastCli.join("\n") };
     case "cliLine": {
       const wanted = withNodeIds(sim, expectation.line);
-      const ok = expectation.prefix === true ? lastCli.some((l) => l.startsWith(wanted)) : lastCli.includes(wanted);
+      const lines = lastCli.flatMap((l) => l.split("\n"));
+      const ok = expectation.prefix === true ? lines.some((l) => l.startsWith(wanted)) : lines.includes(wanted);
       return ok ? { ok: true } : { ok: false, saw: lastCli.join("\n") };
     }
     case "writes": {

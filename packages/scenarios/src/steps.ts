@@ -40,7 +40,11 @@ export type Condition =
   | { readonly kind: "sentinelEvent"; readonly line: string; readonly sentinel?: number; readonly prefix?: boolean }
   | { readonly kind: "event"; readonly port: number; readonly event: TraceEventType };
 
-/** Run until the condition holds, failing the step if it does not within the time given. */
+/**
+ * Run until the condition holds, failing the step if it does not within the time given. An
+ * `event` or `sentinelEvent` condition counts events from the last fault step on (from the first
+ * step when there was none).
+ */
 export interface UntilStep {
   readonly type: "until";
   readonly condition: Condition;
