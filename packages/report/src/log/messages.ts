@@ -52,6 +52,8 @@ export const NOT_LOGGED = {
   clientConnectFailed: "client event: redis-cli output, not a server log line",
   writesFailing: "client event: the workload writer's outage, not a server log line",
   writesRecovered: "client event: the workload writer's outage, not a server log line",
+  clusterAdminOutput: "client event: redis-cli --cluster output, not a server log line",
+  clusterAdminExited: "client event: redis-cli --cluster output, not a server log line",
   sentinelClientMasterFound: "client event: the Sentinel-aware client's own output, not a server log line",
   sentinelClientMasterLost: "client event: the Sentinel-aware client's own output, not a server log line",
   sentinelClientWritesResumed: "client event: the Sentinel-aware client's own output, not a server log line",
@@ -254,6 +256,8 @@ const RENDERERS: { readonly [K in LoggedEventType]: Renderer<K> } = {
   updateAboutMyselfDiscarded: () => [warning("Discarding UPDATE message about myself.")],
   // clusterBumpConfigEpochWithoutConsensus: `# New configEpoch set to %llu`
   configEpochBumped: (e) => [warning(`New configEpoch set to ${int(e.epoch, "epoch")}`)],
+  // cluster.c:clusterCommand "setslot": serverLog(LL_WARNING, "configEpoch updated after importing slot %d", slot)
+  configEpochUpdatedAfterImport: (e) => [warning(`configEpoch updated after importing slot ${int(e.slot, "slot")}`)],
   // clusterHandleConfigEpochCollision: `- WARNING: configEpoch collision with node %.40s. configEpoch set to %llu`
   configEpochCollision: (e) => [verbose(`WARNING: configEpoch collision with node ${id(e.other)}. configEpoch set to ${int(e.epoch, "epoch")}`)],
   // clusterCommand "set-config-epoch": `# configEpoch set to %llu via CLUSTER SET-CONFIG-EPOCH`

@@ -35,7 +35,11 @@ export type ClientEvent =
    * `outageMs` runs from the last success on the first route that failed; `failedWrites` is how
    * many writes failed meanwhile.
    */
-  | { readonly type: "writesRecovered"; readonly outageMs: number; readonly failedWrites: number };
+  | { readonly type: "writesRecovered"; readonly outageMs: number; readonly failedWrites: number }
+  /** `redis-cli --cluster add-node|reshard|del-node` printed these lines (stdout, in order). */
+  | { readonly type: "clusterAdminOutput"; readonly lines: readonly string[] }
+  /** The `redis-cli --cluster` command ended: exit status 0 on success, 1 on failure. */
+  | { readonly type: "clusterAdminExited"; readonly status: 0 | 1 };
 
 /** Semantic events of the Sentinel-aware client (client/sentinel-client.ts). */
 export type SentinelClientEvent =

@@ -11,7 +11,7 @@ import { NODE_FAIL } from "./flags";
 import { keyHashSlot } from "./key-slot";
 import { CLUSTER_MF_TIMEOUT_MS, CLUSTER_SLOTS } from "../redis-constants";
 import { TODO_SAVE_CONFIG, TODO_UPDATE_STATE, isMaster, isReplica, myself, type ClusterNodeState } from "./state";
-import { NODE_IP } from "../replies/cluster-nodes";
+import { clusterCountKeysInSlot, clusterForget, clusterGetKeysInSlot, clusterReset, clusterSetSlot, functionCommand, restoreCommand, routeMigratingKey, takeAsking } from "./migration";
 
 /**
  * The commands a cluster node answers (server.c:processCommand, cluster.c:getNodeByQuery and
@@ -25,16 +25,37 @@ export function isWriteCommand(argv: readonly string[]): boolean {
   return WRITE_COMMANDS.has((argv[0] ?? "").toUpperCase());
 }
 
-export function executeCommand(s: ClusterNodeState, argv: readonly string[], ctx: BusCtx): Reply {
+/**
+ * `conn` is the client connection the command came on, when there is one: ASKING marks it for
+ * its next command only (resetClient clears CLIENT_ASKING after any other command).
+ */
+export function executeCommand(s: ClusterNodeState, argv: readonly string[], ctx: BusCtx, conn?: number): Reply {
   const name = (argv[0] ?? "").toUpperCase();
+  if (name === "ASKING") {
+    if (argv.length !== 1) return error("ERR wrong number of arguments for 'asking' command");
+    if (conn !== undefined) s.askingConns[conn] = true;
+    return ok;
+  }
+  const asking = takeAsking(s, conn);
   if (READ_COMMANDS.has(name) || WRITE_COMMANDS.has(name)) {
     const key = argv[1];
     if (key === undefined) return error(`ERR wrong number of arguments for '${name.toLowerCase()}' command`);
-    const refusal = routeKey(s, key, ctx);
+    const refusal = routeKey(s, key, asking, ctx);
     if (refusal !== null) return refusal;
     return runKeyCommand(s, name, argv, ctx);
   }
+  if (name === "RESTORE" || name === "RESTORE-ASKING") {
+    const key = argv[1];
+    if (key === undefined) return error(`ERR wrong number of arguments for '${name.toLowerCase()}' command`);
+    // RESTORE-ASKING carries CMD_ASKING: it may land in an importing slot.
+    const refusal = routeKey(s, key, asking || name === "RESTORE-ASKING", ctx);
+    if (refusal !== null) return refusal;
+    if (isReplica(myself(s))) return error("READONLY You can't write against a read only replica.");
+    return restoreCommand(s, argv, ctx);
+  }
   switch (name) {
+    case "FUNCTION":
+      return functionCommand(argv.slice(1));
     case "PING":
       return { kind: "status", text: "PONG" };
     case "DBSIZE":
@@ -52,15 +73,17 @@ export function executeCommand(s: ClusterNodeState, argv: readonly string[], ctx
   }
 }
 
-/** getNodeByQuery + clusterRedirectClient: null when this node serves the key. */
-function routeKey(s: ClusterNodeState, key: string, ctx: BusCtx): Reply | null {
+/**
+ * getNodeByQuery + clusterRedirectClient: null when this node serves the key. An unbound slot
+ * and a down cluster come first; then the migration rules (ASK, ASKING) and MOVED.
+ */
+function routeKey(s: ClusterNodeState, key: string, asking: boolean, ctx: BusCtx): Reply | null {
   const slot = keyHashSlot(key);
   const owner = s.slotOwner[slot] ?? null;
   if (owner === null) return error("CLUSTERDOWN Hash slot not served");
   if (s.state !== "ok") return error("CLUSTERDOWN The cluster is down");
-  if (owner !== s.myId) return error(`MOVED ${slot} ${NODE_IP}:${s.nodes[owner]!.port}`);
   void ctx;
-  return null;
+  return routeMigratingKey(s, slot, s.data[key] !== undefined, asking);
 }
 
 function runKeyCommand(s: ClusterNodeState, name: string, argv: readonly string[], ctx: BusCtx): Reply {
@@ -115,6 +138,16 @@ function clusterCommand(s: ClusterNodeState, args: readonly string[], ctx: BusCt
       return clusterSetConfigEpoch(s, args[1], ctx);
     case "REPLICATE":
       return clusterReplicate(s, args[1], ctx);
+    case "SETSLOT":
+      return clusterSetSlot(s, args.slice(1), ctx);
+    case "COUNTKEYSINSLOT":
+      return clusterCountKeysInSlot(s, args.slice(1));
+    case "GETKEYSINSLOT":
+      return clusterGetKeysInSlot(s, args.slice(1));
+    case "FORGET":
+      return clusterForget(s, args.slice(1), ctx);
+    case "RESET":
+      return clusterReset(s, args.slice(1), ctx);
     default:
       return error(`ERR unknown subcommand '${args[0] ?? ""}'. Try CLUSTER HELP.`);
   }

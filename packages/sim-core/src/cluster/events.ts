@@ -79,4 +79,6 @@ export type ClusterEvent =
   /** `# Manual failover timed out.` */
   | { readonly type: "manualFailoverTimedOut" }
   /** `# Migrating to orphaned master %.40s` */
-  | { readonly type: "migratingToOrphanedMaster"; readonly master: NodeId };
+  | { readonly type: "migratingToOrphanedMaster"; readonly master: NodeId }
+  /** `# configEpoch updated after importing slot %d` (CLUSTER SETSLOT … NODE closing an import) */
+  | { readonly type: "configEpochUpdatedAfterImport"; readonly slot: number };

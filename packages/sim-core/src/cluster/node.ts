@@ -13,6 +13,7 @@ import { handleManualFailover } from "./manual-failover";
 import { loadNodesConf, nodesConfOf, type NodesConf } from "./nodes-conf";
 import { processPacket } from "./packet";
 import { executeCommand, isWriteCommand } from "./commands";
+import { MIGRATE_TIMEOUT_TIMER, failMigrate, isMigrateConn, onMigrateConnected, onMigrateReply, startMigrate, takeAsking } from "./migration";
 import type { ClientMessage } from "../client/protocol";
 import {
   TODO_HANDLE_FAILOVER,
@@ -111,6 +112,13 @@ function baseState(options: ClusterNodeOptions, ctx: BootCtx, myId: string): Clu
     inboundLinks: {},
     statsSent: {},
     statsReceived: {},
+    migratingSlotsTo: {},
+    importingSlotsFrom: {},
+    askingConns: {},
+    forgottenUntilMs: {},
+    migrate: null,
+    heldCommands: [],
+    migrateConns: {},
   };
 }
 
@@ -190,6 +198,9 @@ function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage
         ctx.setTimer(CLUSTER_CRON_TIMER, (CLUSTER_CRON_PERIOD_MS * 1000) as Micros);
       } else if (event.name === SHUTDOWN_WAIT_TIMER) {
         checkShutdownReady(s, nowMs, ctx);
+      } else if (event.name === MIGRATE_TIMEOUT_TIMER) {
+        failMigrate(s, null, ctx);
+        releaseHeldCommands(s, ctx);
       } else if (event.name === UNPAUSE_TIMER) {
         // Nothing to do: the writes are released below, once the pause is over.
       } else if (event.name === replication.REPLICATION_CRON_TIMER) {
@@ -202,6 +213,7 @@ function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage
       return;
     case "connected":
       if (event.channel === BUS_CHANNEL) return onBusLinkConnected(s, event.conn, nowMs, ctx);
+      if (isMigrateConn(s, event.conn)) return onMigrateConnected(s, event.conn, ctx);
       replication.handleReplicationEvent(s, event, ctx);
       return;
     case "accepted":
@@ -218,6 +230,11 @@ function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage
         freeLink(s, event.conn, ctx);
         return;
       }
+      if (isMigrateConn(s, event.conn)) {
+        failMigrate(s, event.conn, ctx);
+        releaseHeldCommands(s, ctx);
+        return;
+      }
       replication.handleReplicationEvent(s, event, ctx);
       return;
     case "closed":
@@ -225,6 +242,12 @@ function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage
         freeLink(s, event.conn, ctx);
         return;
       }
+      if (isMigrateConn(s, event.conn)) {
+        failMigrate(s, event.conn, ctx);
+        releaseHeldCommands(s, ctx);
+        return;
+      }
+      delete s.askingConns[event.conn];
       replication.handleReplicationEvent(s, event, ctx);
       return;
     case "message":
@@ -232,17 +255,26 @@ function handleEvent(s: ClusterNodeState, event: ProcessEvent<ClusterNodeMessage
         processPacket(s, event.conn, event.message as ClusterMessage, nodeTimeoutMs(s), nowMs, ctx);
         return;
       }
+      if (isMigrateConn(s, event.conn)) {
+        onMigrateReply(s, event.conn, event.message as ClientMessage, ctx);
+        releaseHeldCommands(s, ctx);
+        return;
+      }
       if (replication.handleReplicationEvent(s, event, ctx)) return;
       if (event.message.type === "command") {
         const command = event.message as Extract<ClientMessage, { type: "command" }>;
+        // MIGRATE blocks the server until its target has answered: the others wait their turn.
+        if (s.migrate !== null) {
+          s.heldCommands.push({ conn: event.conn, id: command.id, argv: [...command.argv] });
+          return;
+        }
         // pauseClients(PAUSE_DURING_FAILOVER, …, PAUSE_ACTIONS_CLIENT_WRITE_SET): a write waits.
         if (s.clientsPausedUntilMs > nowMs && isWriteCommand(command.argv)) {
           s.pausedWrites.push({ conn: event.conn, id: command.id, argv: [...command.argv] });
           ctx.setTimer(UNPAUSE_TIMER, ((s.clientsPausedUntilMs - nowMs) * 1000) as Micros);
           return;
         }
-        const reply: ClientMessage = { type: "reply", id: command.id, reply: executeCommand(s, command.argv, ctx) };
-        ctx.send(event.conn, reply);
+        runClientCommand(s, event.conn, command.id, command.argv, ctx);
       }
       return;
     case "shutdown":
@@ -295,6 +327,29 @@ function finishShutdown(s: ClusterNodeState, nowMs: number, ctx: BusCtx): void {
   ctx.exit();
 }
 
+/** One client command: MIGRATE may answer later; everything else answers at once. */
+function runClientCommand(s: ClusterNodeState, conn: ConnId, id: number, argv: readonly string[], ctx: BusCtx): void {
+  if ((argv[0] ?? "").toUpperCase() === "MIGRATE") {
+    takeAsking(s, conn);
+    const immediate = startMigrate(s, conn, id, argv, ctx);
+    if (immediate !== null) {
+      const message: ClientMessage = { type: "reply", id, reply: immediate };
+      ctx.send(conn, message);
+    }
+    return;
+  }
+  const message: ClientMessage = { type: "reply", id, reply: executeCommand(s, argv, ctx, conn) };
+  ctx.send(conn, message);
+}
+
+/** The commands that waited behind a MIGRATE run in arrival order, until another one blocks. */
+function releaseHeldCommands(s: ClusterNodeState, ctx: BusCtx): void {
+  while (s.migrate === null && s.heldCommands.length > 0) {
+    const next = s.heldCommands.shift()!;
+    runClientCommand(s, next.conn, next.id, next.argv, ctx);
+  }
+}
+
 /**
  * Writes held by a manual failover's pause run once it is lifted — when it times out, or when
  * the master turns replica (they then get MOVED to the new master, as real clients do).
@@ -304,7 +359,7 @@ function releasePausedWrites(s: ClusterNodeState, ctx: BusCtx): void {
   const held = s.pausedWrites;
   s.pausedWrites = [];
   for (const w of held) {
-    const reply: ClientMessage = { type: "reply", id: w.id, reply: executeCommand(s, w.argv, ctx) };
+    const reply: ClientMessage = { type: "reply", id: w.id, reply: executeCommand(s, w.argv, ctx, w.conn) };
     ctx.send(w.conn, reply);
   }
 }

@@ -19,6 +19,7 @@ import {
 } from "./state";
 import { handleAuthAck, handleAuthRequest } from "./voting";
 import { completeHandshake, handshakeFromMeet } from "./handshake";
+import { isForgotten } from "./migration";
 
 /**
  * clusterProcessPacket: what a node does with each bus message, in Redis's order. The header is
@@ -189,8 +190,9 @@ function processGossipSection(s: ClusterNodeState, sender: NodeView, gossip: rea
         const pongMs = entry.pongReceivedS * 1000;
         if (pongMs <= nowMs + 500 && pongMs > node.pongReceivedMs) node.pongReceivedMs = pongMs;
       }
-    } else if ((entry.flags & NODE_NOADDR) === 0) {
-      // A node I did not know: learn it with the flags the sender gives it.
+    } else if ((entry.flags & NODE_NOADDR) === 0 && !isForgotten(s, entry.id, nowMs)) {
+      // A node I did not know (and was not told to forget within the minute): learn it with the
+      // flags the sender gives it.
       const learned = newNodeView(entry.id, entry.port, entry.flags & ~NODE_MYSELF, nowMs);
       s.nodes[entry.id] = learned;
       s.nodeOrder.push(entry.id);

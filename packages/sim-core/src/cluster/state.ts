@@ -121,6 +121,46 @@ export interface ClusterNodeState extends ServerCore {
 
   /** nodes.conf as last saved: what a restart will load. */
   nodesConf: NodesConf;
+
+  // Slot migration (clusterState.migrating_slots_to / importing_slots_from), see migration.ts.
+  /** Slot → the node its keys are being moved to (CLUSTER SETSLOT … MIGRATING). */
+  migratingSlotsTo: Record<number, NodeId>;
+  /** Slot → the node its keys come from (CLUSTER SETSLOT … IMPORTING). */
+  importingSlotsFrom: Record<number, NodeId>;
+  /** Client connections that sent ASKING: their next command may use an importing slot. */
+  askingConns: Record<number, true>;
+  /** CLUSTER FORGET's blacklist (clusterBlacklistAddNode): node id → when it expires, wall ms. */
+  forgottenUntilMs: Record<NodeId, number>;
+  /** The MIGRATE this node is running, if any: it blocks other client commands, as in Redis. */
+  migrate: MigrateInFlight | null;
+  /** Client commands that arrived while MIGRATE blocked the server, in arrival order. */
+  heldCommands: { conn: number; id: number; argv: readonly string[] }[];
+  /** migrateGetSocket's cached connections, by target port. */
+  migrateConns: Record<number, ConnId>;
+}
+
+/** A MIGRATE waiting for its target's RESTORE-ASKING replies. */
+export interface MigrateInFlight {
+  /** The client that asked, and its command id, to answer when the target has replied. */
+  readonly conn: number;
+  readonly id: number;
+  readonly targetPort: number;
+  readonly targetConn: ConnId;
+  /** The keys sent, in order, and how many replies are still due. */
+  readonly keys: readonly string[];
+  /** Request ids of the RESTORE-ASKING commands still unanswered. */
+  waiting: number[];
+  /** The first error the target answered, if any. */
+  error: string | null;
+  /** Keys the target stored and this node deleted. */
+  restored: string[];
+  /** MIGRATE's COPY (keep the keys here) and REPLACE (overwrite on the target) options. */
+  readonly copy: boolean;
+  readonly replace: boolean;
+  /** Whether the RESTORE-ASKING pipeline has gone out (it waits for the connection). */
+  sent: boolean;
+  /** Request ids are 1…keys.length, in key order. */
+  nextId: number;
 }
 
 export function newNodeView(id: NodeId, port: number, flags: number, nowMs: number): NodeView {

@@ -95,6 +95,20 @@ export function clusterCheck(entryPort: number, reach: (port: number) => Cluster
     stdout.push("[OK] All nodes agree about slots configuration.");
   }
   stdout.push(">>> Check for open slots...");
+  // Each node's own `[slot->-id]` / `[slot-<-id]` entries, then every open slot once.
+  const openSlots: number[] = [];
+  for (const n of loaded) {
+    for (const [state, table] of [["migrating", n.state.migratingSlotsTo ?? {}], ["importing", n.state.importingSlotsFrom ?? {}]] as const) {
+      const slots = Object.keys(table).map(Number).sort((a, b) => a - b);
+      if (slots.length === 0) continue;
+      stdout.push(`[WARNING] Node ${NODE_IP}:${n.port} has slots in ${state} state ${slots.join(",")}.`);
+      for (const slot of slots) if (!openSlots.includes(slot)) openSlots.push(slot);
+    }
+  }
+  if (openSlots.length > 0) {
+    stdout.push(`[WARNING] The following slots are open: ${openSlots.join(",")}.`);
+    ok = false;
+  }
   stdout.push(">>> Check slots coverage...");
   const covered = new Set<number>();
   for (const n of loaded) for (const [a, b] of n.self.slots) for (let s = a; s <= b; s++) covered.add(s);

@@ -29,8 +29,20 @@ export function clusterNodesLine(s: ClusterNodeState, n: NodeView): string {
     String(epoch),
     linkState,
   ];
-  const slots = formatSlotRanges(n.slots);
+  // Only the node's own line shows its open slots (clusterGenNodeDescription).
+  const slots = [formatSlotRanges(n.slots), (n.flags & NODE_MYSELF) !== 0 ? openSlotsSuffix(s) : ""].filter((p) => p !== "").join(" ");
   return slots === "" ? parts.join(" ") : `${parts.join(" ")} ${slots}`;
+}
+
+/**
+ * The open slots of a node, in slot order: `[slot->-id]` while migrating to id, `[slot-<-id]`
+ * while importing from id (a slot both migrating and importing shows as migrating).
+ */
+export function openSlotsSuffix(s: Pick<ClusterNodeState, "migratingSlotsTo" | "importingSlotsFrom">): string {
+  const migrating = s.migratingSlotsTo ?? {};
+  const importing = s.importingSlotsFrom ?? {};
+  const slots = [...new Set([...Object.keys(migrating), ...Object.keys(importing)].map(Number))].sort((a, b) => a - b);
+  return slots.map((slot) => (migrating[slot] !== undefined ? `[${slot}->-${migrating[slot]}]` : `[${slot}-<-${importing[slot]!}]`)).join(" ");
 }
 
 /** CLUSTER NODES: one line per known node, each ending in "\n", in the node's own order. */

@@ -4,4 +4,5 @@
  */
 export * from "./cluster-nodes";
 export * from "./cluster-check";
+export * from "./cluster-manager";
 export { instanceText, sentinelEventLine, sentinelEventMessage, sentinelEventName, type SentinelInstanceRef } from "../sentinel/events";
