@@ -3,7 +3,7 @@ import type { ConnId, Ctx, ProcessEvent, ProcessId, ProcessModel } from "../proc
 import { CLUSTER_SLOTS } from "../redis-constants";
 import { keyHashSlot } from "../cluster/key-slot";
 import type { ClusterNodeState } from "../cluster/state";
-import { CLIENT_CHANNEL, parseMoved, type ClientMessage, type Reply } from "./protocol";
+import { CLIENT_CHANNEL, parseAsk, parseMoved, type ClientMessage, type Reply } from "./protocol";
 import type { WriteErrorKind } from "./events";
 
 export type { WriteErrorKind } from "./events";
@@ -99,6 +99,8 @@ interface Request {
   readonly issuedUs: number;
   readonly deadlineUs: number;
   redirects: number;
+  /** Sent after an -ASK: ASKING goes first, so the importing node takes it. */
+  asking?: boolean;
   /** The ack this write superseded (keySpace runs), restored if the write is refused outright. */
   readonly supersededValue: string | null;
 }
@@ -339,6 +341,7 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
         const target = linkTo(s, to);
         if (request.redirects < c.maxRedirects && target.request === null) {
           request.redirects++;
+          request.asking = false;
           s.counts.redirects++;
           startRequest(s, target, request, ctx);
           return;
@@ -349,6 +352,18 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
           restoreSuperseded(s, request);
           return;
         }
+      }
+    }
+    if (kind === "ASK") {
+      // ASK sends this one write to the importing node, after ASKING; the slot map stays as it is.
+      const ask = parseAsk(reply);
+      const target = ask === null ? undefined : linkTo(s, ask.port);
+      if (target !== undefined && request.redirects < c.maxRedirects && target.request === null) {
+        request.redirects++;
+        request.asking = true;
+        s.counts.redirects++;
+        startRequest(s, target, request, ctx);
+        return;
       }
     }
     // An error reply means the write was not applied: an earlier ack of the key stands again.
@@ -415,6 +430,8 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
 
   function sendRequest(link: WriterLink, request: Request, ctx: WriterCtx): void {
     const argv = request.kind === "write" ? ["SET", request.key, request.value] : ["CLUSTER", "NODES"];
+    // ASKING's own OK carries an id no request has, so it is ignored like a stale reply.
+    if (request.asking === true) ctx.send(link.conn, { type: "command", id: -request.id, argv: ["ASKING"] });
     ctx.send(link.conn, { type: "command", id: request.id, argv });
   }
 

@@ -42,3 +42,13 @@ export function parseMoved(reply: Reply): { readonly slot: number; readonly port
   const moved = /^MOVED (\d+) [^:\s]+:(\d+)$/.exec(reply.text);
   return moved === null ? null : { slot: Number(moved[1]), port: Number(moved[2]) };
 }
+
+/**
+ * `ASK <slot> <ip>:<port>` (getNodeByQuery, CLUSTER_REDIR_ASK): this one command should go to
+ * that node, after ASKING; the slot map stays as it is.
+ */
+export function parseAsk(reply: Reply): { readonly slot: number; readonly port: number } | null {
+  if (reply.kind !== "error") return null;
+  const ask = /^ASK (\d+) [^:\s]+:(\d+)$/.exec(reply.text);
+  return ask === null ? null : { slot: Number(ask[1]), port: Number(ask[2]) };
+}

@@ -1,6 +1,6 @@
 import type { Micros } from "../kernel/time";
 import type { ConnId, Ctx, ProcessEvent, ProcessModel } from "../process/model";
-import { CLIENT_CHANNEL, parseMoved, type ClientMessage, type Reply } from "./protocol";
+import { CLIENT_CHANNEL, parseAsk, parseMoved, type ClientMessage, type Reply } from "./protocol";
 
 /**
  * `redis-cli -c -p PORT <command>` as a process: each scripted command opens a connection to its
@@ -20,6 +20,8 @@ interface Pending {
   port: number;
   conn: ConnId;
   redirects: number;
+  /** After -ASK: the id of the ASKING sent before the command, whose OK is not the answer. */
+  askingId: number | null;
 }
 
 export interface RedisCliState {
@@ -52,7 +54,14 @@ export function redisCliModel(script: readonly CliCommand[]): ProcessModel<Redis
           return;
         }
         case "connected":
-          if (s.pending !== null && s.pending.conn === event.conn) ctx.send(event.conn, { type: "command", id: s.nextId++, argv: script[s.pending.index]!.argv });
+          if (s.pending !== null && s.pending.conn === event.conn) {
+            // redis-cli's cluster_send_asking: ASKING goes first on the connection ASK named.
+            if (s.pending.askingId !== null) {
+              s.pending.askingId = s.nextId++;
+              ctx.send(event.conn, { type: "command", id: s.pending.askingId, argv: ["ASKING"] });
+            }
+            ctx.send(event.conn, { type: "command", id: s.nextId++, argv: script[s.pending.index]!.argv });
+          }
           return;
         case "connectFailed":
         case "closed":
@@ -65,15 +74,20 @@ export function redisCliModel(script: readonly CliCommand[]): ProcessModel<Redis
           return;
         case "message": {
           if (event.message.type !== "reply" || s.pending === null || s.pending.conn !== event.conn) return;
+          if (event.message.id === s.pending.askingId) return;
           const reply = event.message.reply;
           const pending = s.pending;
           ctx.close(event.conn);
+          // MOVED and ASK print the same line; ASK also sends ASKING before the command.
           const moved = parseMoved(reply);
-          if (moved !== null && pending.redirects < MAX_REDIRECTS) {
-            const to = moved.port;
-            ctx.emit({ type: "clientRedirected", slot: moved.slot, to });
+          const ask = moved === null ? parseAsk(reply) : null;
+          const redirect = moved ?? ask;
+          if (redirect !== null && pending.redirects < MAX_REDIRECTS) {
+            const to = redirect.port;
+            ctx.emit({ type: "clientRedirected", slot: redirect.slot, to });
             pending.port = to;
             pending.redirects++;
+            pending.askingId = ask !== null ? 0 : null;
             pending.conn = ctx.connect(String(to), CLIENT_CHANNEL);
             return;
           }
@@ -97,6 +111,6 @@ export function redisCliModel(script: readonly CliCommand[]): ProcessModel<Redis
     const index = s.queue.shift();
     if (index === undefined) return;
     const command = script[index]!;
-    s.pending = { index, port: command.port, conn: ctx.connect(String(command.port), CLIENT_CHANNEL), redirects: 0 };
+    s.pending = { index, port: command.port, conn: ctx.connect(String(command.port), CLIENT_CHANNEL), redirects: 0, askingId: null };
   }
 }
