@@ -192,6 +192,14 @@ export function conditionValue(condition: Condition): Record<string, unknown> {
       return { clusterState: { port: condition.port, is: condition.state } };
     case "sentinelMaster":
       return { sentinelMaster: { sentinel: condition.sentinel, is: condition.master } };
+    case "sentinelEvent":
+      return {
+        sentinelEvent: {
+          line: condition.line,
+          ...(condition.sentinel === undefined ? {} : { sentinel: condition.sentinel }),
+          ...(condition.prefix === undefined ? {} : { prefix: condition.prefix }),
+        },
+      };
     case "event":
       return { event: { port: condition.port, name: condition.event } };
     default:
@@ -211,6 +219,10 @@ function expectationValue(expectation: Expectation): Record<string, unknown> {
       };
     case "clientError":
       return { clientError: expectation.error };
+    case "property":
+      return { property: expectation.property };
+    case "property":
+      return { property: expectation.property };
     case "checkLine":
       return { checkLine: { port: expectation.port, line: expectation.line } };
     case "cliReply":

@@ -1,0 +1,427 @@
+import { LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import type { Fault } from "@failover-lab/sim-core";
+import { PROPERTY_NAMES, isPropertyName, type PropertyName } from "@failover-lab/sim-core/check";
+import type { Condition, Expectation, Scenario, Step, Topology, Workload } from "../steps";
+import { ProblemList, ScenarioFileError, mapping, show, unknownName, want, type Path } from "./problems";
+import {
+  CONDITION_KEYS,
+  bound,
+  conditionSchemas,
+  knownOf,
+  redisConfigSchema,
+  stepArgs,
+  topologySchema,
+  workloadSchema,
+  writesMeasure,
+  type ConditionKey,
+  type Known,
+} from "./schemas";
+
+/**
+ * Scenario file → Scenario (docs/scenario-format.md). Every problem found is reported as
+ * `file:line: what was wrong (expected …)` in one ScenarioFileError, before anything runs:
+ * YAML syntax, unknown keys, unknown step kinds, wrong argument types, ports the topology does
+ * not have, impossible waits, unknown config keys and event names.
+ */
+
+export interface ScenarioFile {
+  readonly scenario: Scenario;
+  /** The file's own default seed (`seed:`), for a run without --seed. */
+  readonly seed?: string;
+}
+
+type StepKind = Step["type"];
+
+/** Every step kind, as the file spells it; typed so that a kind added to Step must be listed. */
+const STEP_KIND_NAMES = {
+  kill: true,
+  shutdown: true,
+  pause: true,
+  resume: true,
+  restart: true,
+  partition: true,
+  heal: true,
+  delay: true,
+  loss: true,
+  clog: true,
+  unclog: true,
+  hold: true,
+  release: true,
+  clockJump: true,
+  cli: true,
+  check: true,
+  wait: true,
+  until: true,
+  expect: true,
+} as const satisfies Record<StepKind, true>;
+type Missing = Exclude<StepKind, keyof typeof STEP_KIND_NAMES>;
+const everyKindNamed: [Missing] extends [never] ? true : Missing = true;
+void everyKindNamed;
+
+export const STEP_KINDS = Object.keys(STEP_KIND_NAMES) as StepKind[];
+
+/** Other spellings a file may use: `drop` is what issue #6 calls `loss` (CONTRACTS §4). */
+const STEP_ALIASES: Readonly<Record<string, StepKind>> = { drop: "loss" };
+
+const TOP_LEVEL = mapping(
+  {
+    name: z.string(want("a name")).min(1, want("a name")).optional(),
+    title: z.string(want("a title")).optional(),
+    narrative: z.string(want("a text")).optional(),
+    seed: z.union([z.int().min(0), z.string().min(1)], want("a seed (a whole number or a word)")).optional(),
+    topology: z.record(z.string(), z.unknown(), want("a topology (a mapping with kind: cluster or kind: sentinel)")),
+    config: z.record(z.string(), z.unknown(), want("a mapping of Redis options (name: value)")).optional(),
+    workload: z.unknown().optional(),
+    steps: z.array(z.unknown(), want("a list of steps")),
+  },
+  "a scenario: a mapping with name, topology and steps",
+);
+
+/** The file's key for each expectation kind other than a condition (conditions use their own keys). */
+const EXPECTATION_KEY = {
+  writes: "writes",
+  clientError: "clientError",
+  property: "property",
+  checkLine: "checkLine",
+  cliReply: "reply",
+  cliLine: "cliLine",
+} as const satisfies Record<Exclude<Expectation["kind"], "condition">, string>;
+type ExpectKey = ConditionKey | (typeof EXPECTATION_KEY)[keyof typeof EXPECTATION_KEY];
+const EXPECT_KEYS: readonly ExpectKey[] = [...CONDITION_KEYS, ...Object.values(EXPECTATION_KEY)];
+/** Keys that may stand beside an expectation's main key. */
+const EXPECT_EXTRA: Readonly<Partial<Record<ExpectKey, readonly string[]>>> = { writes: ["atLeast", "atMost"], cliLine: ["prefix"] };
+
+/** A checker's property (sim-core/check), as `fuzz --property` names it. */
+const propertyName = z.string(want("a property name")).transform((value, ctx): PropertyName => {
+  if (isPropertyName(value)) return value;
+  ctx.addIssue({ code: "custom", message: unknownName("property", value, PROPERTY_NAMES) });
+  return z.NEVER;
+});
+
+/** Parses a scenario file's text; `file` names it in error messages. Throws ScenarioFileError. */
+export function parseScenarioYaml(text: string, file: string): ScenarioFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems = new ProblemList(file, doc, lineCounter);
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) problems.addAtOffset(error.pos[0], `YAML syntax error: ${firstLine(error.message)}`);
+    throw new ScenarioFileError(problems.problems);
+  }
+  const top = problems.check(TOP_LEVEL, doc.toJS({ maxAliasCount: 100 }), []);
+  if (top === undefined) throw new ScenarioFileError(problems.problems);
+
+  const topology = problems.check(topologySchema, top.topology, ["topology"]);
+  let known: Known | null = null;
+  if (topology !== undefined) {
+    const topologyKnown = knownOf(topology);
+    for (const [path, message] of topologyKnown.problems) problems.add(["topology", ...path], message);
+    known = topologyKnown.known;
+  }
+  const config = top.config === undefined ? undefined : problems.check(redisConfigSchema, top.config, ["config"]);
+  const workload = top.workload === undefined ? undefined : parseWorkloads(top.workload, known, problems);
+
+  const steps: { step: Step; note?: string }[] = [];
+  const args = stepArgs(known);
+  const conditions = conditionSchemas(known);
+  for (const [i, item] of top.steps.entries()) {
+    const parsed = parseStep(item, ["steps", i], args, conditions, problems);
+    if (parsed !== undefined) steps.push(parsed);
+  }
+
+  if (problems.problems.length > 0) {
+    const sorted = [...problems.problems].sort((a, b) => a.line - b.line);
+    throw new ScenarioFileError(sorted);
+  }
+  const name = top.name ?? baseName(file);
+  const scenario: Scenario = {
+    name,
+    title: top.title ?? name,
+    narrative: top.narrative ?? "",
+    topology: topology as Topology,
+    ...(config === undefined ? {} : { config: definedOnly(config) }),
+    ...(workload === undefined ? {} : { workload }),
+    steps,
+  };
+  return { scenario, ...(top.seed === undefined ? {} : { seed: String(top.seed) }) };
+}
+
+function parseWorkloads(value: unknown, known: Known | null, problems: ProblemList): Workload | Workload[] | undefined {
+  const schema = workloadSchema(known);
+  if (!Array.isArray(value)) return problems.check(schema, value, ["workload"]);
+  const out: Workload[] = [];
+  for (const [i, item] of value.entries()) {
+    const w = problems.check(schema, item, ["workload", i]);
+    if (w !== undefined) out.push(w);
+  }
+  return out.length === value.length ? out : undefined;
+}
+
+type Args = ReturnType<typeof stepArgs>;
+type Conditions = ReturnType<typeof conditionSchemas>;
+
+/** One item of `steps`: `- kind: args` with an optional `note:`, or a bare `- heal`. */
+function parseStep(item: unknown, path: Path, args: Args, conditions: Conditions, problems: ProblemList): { step: Step; note?: string } | undefined {
+  let entries: [string, unknown][];
+  if (typeof item === "string") entries = [[item, null]];
+  else if (item !== null && typeof item === "object" && !Array.isArray(item)) entries = Object.entries(item);
+  else {
+    problems.add(path, `expected a step (e.g. "kill: 7001", "wait: 20s" or "heal"), got ${show(item)}`);
+    return undefined;
+  }
+  const bare = typeof item === "string";
+  const noteEntry = entries.find(([k]) => k === "note");
+  const rest = entries.filter(([k]) => k !== "note");
+  let note: string | undefined;
+  if (noteEntry !== undefined) {
+    if (typeof noteEntry[1] === "string") note = noteEntry[1];
+    else problems.add([...path, "note"], `expected a note (text), got ${show(noteEntry[1])}`);
+  }
+  const kindOf = (key: string): StepKind | undefined => (Object.hasOwn(STEP_KIND_NAMES, key) ? (key as StepKind) : STEP_ALIASES[key]);
+  const known = rest.filter(([k]) => kindOf(k) !== undefined);
+  if (known.length === 0) {
+    const [key] = rest[0] ?? [];
+    if (key === undefined) problems.add(path, `a step needs a kind beside its note (expected one of: ${STEP_KINDS.join(", ")})`);
+    else problems.add(bare ? path : [...path, key], unknownName("step", key, [...STEP_KINDS, ...Object.keys(STEP_ALIASES)]), "key");
+    return undefined;
+  }
+  if (rest.length > 1) {
+    const [main] = known[0]!;
+    for (const [key] of rest) {
+      if (key === main) continue;
+      const hint = kindOf(key) !== undefined ? "one step per list item: start another with \"- \"" : `a step item holds one step and an optional note; does "${key}" belong inside ${main}'s {…}?`;
+      problems.add([...path, key], `unexpected key "${key}" beside "${main}" (${hint})`, "key");
+    }
+    return undefined;
+  }
+  const [key, value] = known[0]!;
+  const kind = kindOf(key)!;
+  const at: Path = bare ? path : [...path, key];
+  const step = parseStepArgs(kind, value, at, args, conditions, problems);
+  if (step === undefined) return undefined;
+  return note === undefined ? { step } : { step, note };
+}
+
+function parseStepArgs(kind: StepKind, value: unknown, at: Path, args: Args, conditions: Conditions, problems: ProblemList): Step | undefined {
+  const check = <T>(schema: z.ZodType<T>, v: unknown = value, path: Path = at): T | undefined => problems.check(schema, v, path);
+  switch (kind) {
+    case "kill":
+    case "shutdown":
+    case "pause":
+    case "resume":
+    case "restart": {
+      const node = check(args.node);
+      return node === undefined ? undefined : { type: kind, node };
+    }
+    case "partition": {
+      if (Array.isArray(value)) {
+        const groups = check(args.partitionGroups);
+        return groups === undefined ? undefined : partition({ type: "partition", groups }, at, problems);
+      }
+      const p = check(args.partitionMapping);
+      if (p === undefined) return undefined;
+      return partition(
+        { type: "partition", ...(p.name === undefined ? {} : { name: p.name }), groups: p.groups, ...(p.oneWay === undefined ? {} : { oneWay: p.oneWay }) },
+        at,
+        problems,
+      );
+    }
+    case "heal": {
+      const name = check(args.optionalName, value ?? null);
+      if (name === undefined) return undefined;
+      return name === null ? { type: "heal" } : { type: "heal", name };
+    }
+    case "delay": {
+      const d = check(args.delay);
+      return d === undefined ? undefined : { type: "delay", from: d.from, to: d.to, extraMs: d.extra };
+    }
+    case "loss": {
+      const l = check(args.loss);
+      return l === undefined ? undefined : { type: "loss", from: l.from, to: l.to, rate: l.rate };
+    }
+    case "clog":
+    case "unclog": {
+      const l = check(args.link);
+      return l === undefined ? undefined : { type: kind, from: l.from, to: l.to };
+    }
+    case "hold": {
+      const h = check(args.hold);
+      if (h === undefined) return undefined;
+      if (typeof h === "string") return { type: "hold", name: h };
+      return {
+        type: "hold",
+        name: h.name,
+        ...(h.from === undefined ? {} : { from: h.from }),
+        ...(h.to === undefined ? {} : { to: h.to }),
+        ...(h.kinds === undefined ? {} : { kinds: h.kinds }),
+      };
+    }
+    case "release": {
+      const name = check(args.name);
+      return name === undefined ? undefined : { type: "release", name };
+    }
+    case "clockJump": {
+      const c = check(args.clockJump);
+      return c === undefined ? undefined : { type: "clockJump", node: c.node, deltaMs: c.by };
+    }
+    case "cli": {
+      const c = check(args.cli);
+      return c === undefined ? undefined : { type: "cli", port: c.port, argv: c.cmd };
+    }
+    case "check": {
+      const port = check(args.checkPort);
+      return port === undefined ? undefined : { type: "check", port };
+    }
+    case "wait": {
+      const waitMs = check(args.wait);
+      return waitMs === undefined ? undefined : { type: "wait", ms: waitMs };
+    }
+    case "until": {
+      const fields = asMapping(value, at, "an until {<condition>, within}", problems);
+      if (fields === undefined) return undefined;
+      const main = mainKey(fields, CONDITION_KEYS, ["within"], at, "condition", problems);
+      if (main === undefined) return undefined;
+      const condition = check(conditions[main], fields[main], [...at, main]);
+      const withinMs = check(args.within, fields.within, [...at, "within"]);
+      if (condition === undefined || withinMs === undefined) return undefined;
+      return { type: "until", condition, withinMs };
+    }
+    case "expect": {
+      const expectation = parseExpectation(value, at, args, conditions, problems);
+      return expectation === undefined ? undefined : { type: "expect", expectation };
+    }
+    default:
+      return unreachable(kind);
+  }
+}
+
+function parseExpectation(value: unknown, at: Path, args: Args, conditions: Conditions, problems: ProblemList): Expectation | undefined {
+  const fields = asMapping(value, at, `an expectation {${EXPECT_KEYS.join(" | ")}: …}`, problems);
+  if (fields === undefined) return undefined;
+  const extras = [...new Set(Object.values(EXPECT_EXTRA).flat())];
+  const main = mainKey(fields, EXPECT_KEYS, extras, at, "expectation", problems);
+  if (main === undefined) return undefined;
+  for (const key of Object.keys(fields)) {
+    if (key !== main && !(EXPECT_EXTRA[main] ?? []).includes(key)) {
+      problems.add([...at, key], `unexpected key "${key}" in a ${main} expectation (expected ${(EXPECT_EXTRA[main] ?? []).join(", ") || "nothing else"})`, "key");
+      return undefined;
+    }
+  }
+  const check = <T>(schema: z.ZodType<T>, key: string): T | undefined => problems.check(schema, fields[key], [...at, key]);
+  switch (main) {
+    case "role":
+    case "clusterState":
+    case "sentinelMaster":
+    case "sentinelEvent":
+    case "event": {
+      const condition: Condition | undefined = check(conditions[main], main);
+      return condition === undefined ? undefined : { kind: "condition", condition };
+    }
+    case "writes": {
+      const measure = check(writesMeasure, "writes");
+      const atLeast = check(bound, "atLeast");
+      const atMost = check(bound, "atMost");
+      if (measure === undefined || (fields.atLeast !== undefined && atLeast === undefined) || (fields.atMost !== undefined && atMost === undefined)) return undefined;
+      if (atLeast === undefined && atMost === undefined) {
+        problems.add(at, `a writes expectation needs atLeast or atMost (e.g. {writes: lost, atMost: 0})`);
+        return undefined;
+      }
+      return { kind: "writes", measure, ...(atLeast === undefined ? {} : { atLeast }), ...(atMost === undefined ? {} : { atMost }) };
+    }
+    case "clientError": {
+      const error = check(z.string(want("an error kind (e.g. CLUSTERDOWN)")).min(1, want("an error kind (e.g. CLUSTERDOWN)")), "clientError");
+      return error === undefined ? undefined : { kind: "clientError", error };
+    }
+    case "property": {
+      const property = check(propertyName, "property");
+      return property === undefined ? undefined : { kind: "property", property };
+    }
+    case "checkLine": {
+      const c = check(mapping({ port: args.checkPort, line: z.string(want("a line of redis-cli --cluster check")) }, "a check line {port, line}"), "checkLine");
+      return c === undefined ? undefined : { kind: "checkLine", port: c.port, line: c.line };
+    }
+    case "reply": {
+      const text = check(z.string(want("a reply as redis-cli prints it (e.g. OK)")), "reply");
+      return text === undefined ? undefined : { kind: "cliReply", text };
+    }
+    case "cliLine": {
+      const line = check(z.string(want("a line redis-cli printed")), "cliLine");
+      const prefix = check(z.boolean(want("true or false")).optional(), "prefix");
+      if (line === undefined || (fields.prefix !== undefined && prefix === undefined)) return undefined;
+      return { kind: "cliLine", line, ...(prefix === undefined ? {} : { prefix }) };
+    }
+    default:
+      return unreachable(main);
+  }
+}
+
+function asMapping(value: unknown, at: Path, what: string, problems: ProblemList): Record<string, unknown> | undefined {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+  problems.add(at, `expected ${what}, got ${show(value)}`);
+  return undefined;
+}
+
+/** The one key of `keys` present in `fields` (others may be `extras`). */
+function mainKey<K extends string>(fields: Record<string, unknown>, keys: readonly K[], extras: readonly string[], at: Path, what: string, problems: ProblemList): K | undefined {
+  const present = Object.keys(fields).filter((k): k is K => (keys as readonly string[]).includes(k));
+  if (present.length === 1) {
+    const unknown = Object.keys(fields).find((k) => k !== present[0] && !extras.includes(k));
+    if (unknown !== undefined) {
+      problems.add([...at, unknown], unknownName("key", unknown, [present[0]!, ...extras]), "key");
+      return undefined;
+    }
+    return present[0];
+  }
+  if (present.length > 1) {
+    problems.add([...at, present[1]!], `one ${what} at a time: "${present[0]}" and "${present[1]}" are both given`, "key");
+    return undefined;
+  }
+  const other = Object.keys(fields).find((k) => !extras.includes(k));
+  if (other !== undefined) problems.add([...at, other], unknownName(what, other, keys), "key");
+  else problems.add(at, `missing the ${what} (expected one of: ${keys.join(", ")})`);
+  return undefined;
+}
+
+/** CONTRACTS §4: "rest" at most once; with oneWay, exactly two groups; a node in one group only. */
+function partition(fault: Extract<Fault, { type: "partition" }>, at: Path, problems: ProblemList): Fault | undefined {
+  const rests = fault.groups.filter((g) => g === "rest").length;
+  if (rests > 1) {
+    problems.add(at, `"rest" may appear once in a partition (it stands for every process not named), got it ${rests} times`);
+    return undefined;
+  }
+  if (fault.oneWay === true && fault.groups.length !== 2) {
+    problems.add(at, `a one-way partition has exactly two groups (groups[0] → groups[1] is cut), got ${fault.groups.length}`);
+    return undefined;
+  }
+  const seen = new Set<string>();
+  for (const group of fault.groups) {
+    if (group === "rest") continue;
+    for (const node of group) {
+      if (seen.has(node)) {
+        problems.add(at, `node ${node} is in two groups of the partition (expected each node in one group)`);
+        return undefined;
+      }
+      seen.add(node);
+    }
+  }
+  return fault;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function baseName(file: string): string {
+  const last = file.split(/[\\/]/).at(-1) ?? file;
+  return last.replace(/\.ya?ml$/i, "");
+}
+
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function unreachable(x: never): never {
+  throw new Error(`the scenario parser has no case for ${JSON.stringify(x)}`);
+}
+
+export { ScenarioFileError };
