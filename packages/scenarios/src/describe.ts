@@ -28,6 +28,8 @@ export function describeStep(step: Step): string {
         }
         case "clientError":
           return `expect client error ${step.expectation.error}`;
+        case "property":
+          return `expect property ${step.expectation.property}`;
       }
     // eslint-disable-next-line no-fallthrough
     case "partition":

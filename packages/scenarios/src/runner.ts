@@ -18,6 +18,7 @@ import {
   type sentinel,
 } from "@failover-lab/sim-core";
 import { clusterCheck } from "@failover-lab/sim-core/replies";
+import { checkRun } from "@failover-lab/sim-core/check";
 import type { Condition, Expectation, Scenario, Step, Topology } from "./steps";
 import { describeStep } from "./describe";
 import { faultTarget, measuresOf, type FaultStepAt, type Measure } from "./measures";
@@ -318,6 +319,10 @@ function expect(
       if ((errors[expectation.error] ?? 0) > 0) return { ok: true };
       const seen = Object.entries(errors).map(([k, n]) => `${k} ×${n}`);
       return { ok: false, saw: seen.length === 0 ? "no client error" : `client errors: ${seen.join(", ")}` };
+    }
+    case "property": {
+      const findings = checkRun(sim, [expectation.property]);
+      return findings.length === 0 ? { ok: true } : { ok: false, saw: findings.map((f) => `${f.kind}: ${f.message}`).join("\n") };
     }
   }
 }

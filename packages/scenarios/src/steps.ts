@@ -1,4 +1,5 @@
 import type { Fault, TraceEventType } from "@failover-lab/sim-core";
+import type { PropertyName } from "@failover-lab/sim-core/check";
 
 /**
  * A scenario is a topology plus steps (CONTRACTS §5): `Step = Fault | Command | Wait | Expect`.
@@ -65,6 +66,8 @@ export type Expectation =
    * `READONLY`, …) or what its connection did (`connectionRefused`, `connectionClosed`, `timeout`).
    */
   | { readonly kind: "clientError"; readonly error: string }
+  /** A checker's property (sim-core/check) holds for the run so far: how a fuzz finding replays. */
+  | { readonly kind: "property"; readonly property: PropertyName }
   /** The last `check` of this port printed exactly this line. */
   | { readonly kind: "checkLine"; readonly port: number; readonly line: string }
   /** The last `cli` step's reply, as redis-cli prints it. */

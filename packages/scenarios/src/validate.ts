@@ -112,6 +112,7 @@ function namedByExpectation(e: Expectation): string[] {
     case "cliLine":
     case "writes":
     case "clientError":
+    case "property":
       return [];
   }
 }

@@ -124,6 +124,10 @@ function episodeFaults(family: FaultFamily, e: EpisodeDraw, index: number, serve
       return [{ type: "shutdown", node }, { type: "restart", node }];
     case "pause":
       return [{ type: "pause", node }, { type: "resume", node }];
+    case "cut": {
+      const name = `p${index + 1}`;
+      return [{ type: "partition", name, groups: [[from], [to]] }, { type: "heal", name }];
+    }
     case "partition":
     case "oneWayPartition": {
       const name = `p${index + 1}`;
@@ -155,13 +159,20 @@ function episodeFaults(family: FaultFamily, e: EpisodeDraw, index: number, serve
 }
 
 /**
- * The side a partition cuts off: the processes whose bit is set in the mask, with the target
- * always in it and never everyone (shrinking the mask to 0 leaves the target alone).
+ * The side a partition cuts off: the target and up to two more processes picked by the mask
+ * (small sides are where the interesting failures are: one master, or two masters at once);
+ * never everyone. Shrinking the mask to 0 leaves the target alone.
  */
 function sideOf(e: EpisodeDraw, all: readonly ProcessId[]): ProcessId[] {
   const target = e.target % all.length;
-  const side = all.filter((_, i) => i === target || (i < 16 && (e.mask & (1 << i)) !== 0));
-  return side.length === all.length ? side.filter((_, i) => i !== (target + 1) % all.length) : side;
+  const picked = new Set([target]);
+  const extra = e.mask % 3;
+  let bits = Math.floor(e.mask / 3);
+  for (let k = 0; k < extra && picked.size < all.length - 1; k++) {
+    picked.add(bits % all.length);
+    bits = Math.floor(bits / all.length);
+  }
+  return all.filter((_, i) => picked.has(i));
 }
 
 /** The fault schedule of a case, counted in faults: the size shrinking drives down. */

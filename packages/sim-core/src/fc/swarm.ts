@@ -7,8 +7,12 @@ import fc from "fast-check";
  * one kind of fault masks (a pause hides a partition) still gets runs where it shows.
  */
 
-/** A fault family is one fault together with the fault that lifts it. */
-export const FAULT_FAMILIES = ["crash", "shutdown", "pause", "partition", "oneWayPartition", "delay", "loss", "clog", "clockJump"] as const;
+/**
+ * A fault family is one fault together with the fault that lifts it. `partition` cuts a small
+ * side (1–3 processes) off from the rest; `cut` is one firewall rule between two processes that
+ * both still reach everyone else (a partition of two groups with no "rest").
+ */
+export const FAULT_FAMILIES = ["crash", "shutdown", "pause", "partition", "oneWayPartition", "cut", "delay", "loss", "clog", "clockJump"] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
 
 /** clockJump moves a process's wall clock: a rule of Sentinel's (TILT), not of Cluster's. */
