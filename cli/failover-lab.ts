@@ -8,6 +8,8 @@ import { library, runScenario } from "@failover-lab/scenarios";
 import { summaryOf } from "./summary";
 import { story } from "./story";
 import { logLinesOf } from "./log-lines";
+import { registerCalibrate } from "./calibrate";
+import { writeHtmlReport } from "./html";
 
 const program = new Command()
   .name("failover-lab")
@@ -28,7 +30,8 @@ program
   .argument("<name>", "a drill of the library (see `list`)")
   .option("--seed <n>", "the run's seed", "1")
   .option("--json", "print the summary as one JSON object instead of the story")
-  .action((name: string, options: { seed: string; json?: boolean }) => {
+  .option("--html <file>", "also write the teaching report, one self-contained HTML page (runs in trace mode)")
+  .action((name: string, options: { seed: string; json?: boolean; html?: string }) => {
     const scenario = library.find((s) => s.name === name);
     if (scenario === undefined) {
       process.stderr.write(`failover-lab: unknown drill "${name}" (expected one of: ${library.map((s) => s.name).join(", ")})\n`);
@@ -36,8 +39,9 @@ program
       return;
     }
     const started = performance.now();
-    const run = runScenario(scenario, { seed: options.seed });
+    const run = runScenario(scenario, { seed: options.seed, ...(options.html === undefined ? {} : { mode: "trace" as const }) });
     const wallMs = performance.now() - started;
+    if (options.html !== undefined) writeHtmlReport(options.html, scenario, run);
     if (options.json) {
       console.log(JSON.stringify(summaryOf(run, wallMs)));
     } else {
@@ -49,6 +53,8 @@ program
       process.exitCode = 1;
     }
   });
+
+registerCalibrate(program);
 
 try {
   program.parse();

@@ -28,3 +28,4 @@ export {
   type LogLevel,
   type RoleChar,
 } from "./log/prefix";
+export * from "./html/index";

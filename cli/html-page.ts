@@ -1,0 +1,64 @@
+import { buildSync } from "esbuild";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { renderPage } from "@failover-lab/report";
+
+/**
+ * The one-file HTML pages: the viewer (packages/report/viewer) is bundled with esbuild when a
+ * page is written — it takes well under a second and can never be stale — and the run's data is
+ * gzipped into the page.
+ */
+
+const VIEWER_DIR = fileURLToPath(new URL("../packages/report/viewer/", import.meta.url));
+
+export type ViewerEntry = "report" | "sweep";
+
+export interface ViewerBundle {
+  readonly script: string;
+  readonly css: string;
+}
+
+const bundles = new Map<ViewerEntry, ViewerBundle>();
+
+/** The viewer's script (one IIFE, its libraries inside) and style, minified. */
+export function bundleViewer(entry: ViewerEntry): ViewerBundle {
+  const cached = bundles.get(entry);
+  if (cached !== undefined) return cached;
+  const script = buildSync({
+    entryPoints: [join(VIEWER_DIR, `${entry}.ts`)],
+    bundle: true,
+    write: false,
+    minify: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+    legalComments: "none",
+    logLevel: "silent",
+  }).outputFiles[0]!.text;
+  const css = buildSync({ entryPoints: [join(VIEWER_DIR, "style.css")], bundle: true, write: false, minify: true, logLevel: "silent" }).outputFiles[0]!.text;
+  const bundle = { script, css };
+  bundles.set(entry, bundle);
+  return bundle;
+}
+
+/** The page around `data`: viewer inlined, data as gzip + base64. */
+export function htmlPage(entry: ViewerEntry, title: string, data: unknown): string {
+  const { script, css } = bundleViewer(entry);
+  const payloadBase64 = gzipSync(JSON.stringify(data), { level: 9 }).toString("base64");
+  return renderPage({ title, script, css, payloadBase64, payloadKind: entry === "report" ? "report-data v1" : "sweep-data v1" });
+}
+
+/** Writes `text` to `file` through a temporary file beside it, so a reader never sees half a page. */
+export function writeFileAtomically(file: string, text: string): void {
+  const target = resolve(file);
+  const temp = mkdtempSync(join(dirname(target), `.${basename(target)}.`));
+  try {
+    const tempFile = join(temp, basename(target));
+    writeFileSync(tempFile, text);
+    renameSync(tempFile, target);
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
