@@ -3,6 +3,8 @@ import type { Condition, Step } from "./steps";
 /** A step as one line of the scenario language (what the story and summary.json print). */
 export function describeStep(step: Step): string {
   switch (step.type) {
+    case "admin":
+      return `admin ${step.argv.join(" ")}`;
     case "cli":
       return `cli ${step.port} ${step.argv.join(" ")}`;
     case "check":
@@ -20,7 +22,7 @@ export function describeStep(step: Step): string {
         case "cliReply":
           return `expect reply "${step.expectation.text}"`;
         case "cliLine":
-          return `expect line${step.expectation.prefix === true ? " starting" : ""} "${step.expectation.line}"`;
+          return `expect ${step.expectation.absent === true ? "no " : ""}line${step.expectation.prefix === true ? " starting" : ""} "${step.expectation.line}"`;
         case "writes": {
           const e = step.expectation;
           const bounds = [e.atLeast === undefined ? null : `at least ${e.atLeast}`, e.atMost === undefined ? null : `at most ${e.atMost}`].filter((b) => b !== null);
@@ -61,7 +63,7 @@ export function describeCondition(c: Condition): string {
     case "clusterState":
       return `cluster_state ${c.port} ${c.state}`;
     case "event":
-      return `event ${c.port} ${c.event}`;
+      return `event ${c.port} ${c.event}${c.where === undefined ? "" : ` ${Object.entries(c.where).map(([k, v]) => `${k}=${String(v)}`).join(" ")}`}`;
     case "sentinelMaster":
       return `sentinel ${c.sentinel} master ${c.master}`;
     case "sentinelEvent":

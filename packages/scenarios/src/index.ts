@@ -8,4 +8,4 @@ export { drill003 } from "./drills/drill-003";
 export * from "./measures";
 export * from "./workloads";
 export * from "./validate";
-export { library } from "./library";
+export { library, articleDrills, failureModes, libraryScenario } from "./library";

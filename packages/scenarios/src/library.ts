@@ -2,7 +2,24 @@ import { drill000 } from "./drills/drill-000";
 import { drill001 } from "./drills/drill-001";
 import { drill002 } from "./drills/drill-002";
 import { drill003 } from "./drills/drill-003";
+import { allReplicasThenMaster } from "./drills/all-replicas-then-master";
+import { flappingNetwork } from "./drills/flapping-network";
+import { minorityPartition } from "./drills/minority-partition";
+import { replicaRace } from "./drills/replica-race";
+import { sentinelLowQuorum } from "./drills/sentinel-low-quorum";
+import { staleReplica } from "./drills/stale-replica";
 import type { Scenario } from "./steps";
 
-/** The drill library, by name (`failover-lab list`): the articles' drills, then the teaching failure modes. */
-export const library: readonly Scenario[] = [drill000, drill001, drill002, drill003];
+/** The articles' drills, in article order. */
+export const articleDrills: readonly Scenario[] = [drill000, drill001, drill002, drill003];
+
+/** Classic failure modes for teaching, each with a narrative of what to watch for. */
+export const failureModes: readonly Scenario[] = [minorityPartition, allReplicasThenMaster, staleReplica, replicaRace, sentinelLowQuorum, flappingNetwork];
+
+/** The drill library, by name (`failover-lab list`): the articles' drills, then the failure modes. */
+export const library: readonly Scenario[] = [...articleDrills, ...failureModes];
+
+/** A library scenario by name, or undefined. */
+export function libraryScenario(name: string): Scenario | undefined {
+  return library.find((s) => s.name === name);
+}

@@ -71,6 +71,8 @@ function cutOffMaster(sim: Simulation, fault: Extract<Fault, { type: "partition"
   if (fault.oneWay === true) return undefined;
   const live = sim.processIds().filter((pid) => /^\d+$/.test(pid) && isLive(sim, pid));
   const named = new Set(fault.groups.flatMap((g) => (g === "rest" ? [] : g)));
+  // A process in no group still reaches everyone: such a partition cuts links, not the cluster in two.
+  if (!fault.groups.includes("rest") && live.some((pid) => !named.has(pid))) return undefined;
   const groupOf = (pid: ProcessId): number => {
     const i = fault.groups.findIndex((g) => (g === "rest" ? !named.has(pid) : g.includes(pid)));
     return i;

@@ -3,6 +3,9 @@ import {
   NODE_REPLICA,
   Simulation,
   addCreatedCluster,
+  clusterAdminModel,
+  clusterNodeModel,
+  redisConfig,
   formatReply,
   ms,
   sentinel as sentinelNs,
@@ -57,6 +60,8 @@ export interface RunOptions {
 
 /** How long the runner waits for a redis-cli reply before calling the step failed. */
 const CLI_TIMEOUT_MS = 10_000;
+/** How long the runner lets a `redis-cli --cluster` command run (simulated). */
+const ADMIN_TIMEOUT_MS = 600_000;
 /**
  * A fresh topology needs its replicas' first full sync (and, for Sentinel, each Sentinel's
  * discovery of the replicas and of its peers) before the drill starts.
@@ -88,6 +93,14 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
           const replied = sim.runUntil(() => (sim.state<RedisCliState>(id).replies?.length ?? 0) > 0, us(sim.nowUs + ms(CLI_TIMEOUT_MS)));
           lastCli = cliOutput(sim, id);
           return replied ? { ok: true, output: lastCli } : { ok: false, output: lastCli, saw: `no reply within ${CLI_TIMEOUT_MS} ms` };
+        }
+        case "admin": {
+          // redis-cli --cluster …: runs to its end (a reshard of many slots takes simulated seconds).
+          const id = `client-${++clients}`;
+          sim.addProcess(id, clusterAdminModel(step.argv.map((a) => withNodeIds(sim, a))));
+          const ended = sim.runUntil(() => sim.status(id) !== "running", us(sim.nowUs + ms(ADMIN_TIMEOUT_MS)));
+          lastCli = adminOutput(sim, id);
+          return ended ? { ok: true, output: lastCli } : { ok: false, output: lastCli, saw: `still running after ${ADMIN_TIMEOUT_MS} ms` };
         }
         case "check": {
           const out = clusterCheck(step.port, (port) => (isUp(sim, port) ? node(sim, port) : null));
@@ -143,6 +156,7 @@ function buildTopology(sim: Simulation, scenario: Scenario): void {
         ...(t.pairing === undefined ? {} : { pairing: t.pairing }),
         config: { ...scenario.config },
       });
+      for (const port of t.extraPorts ?? []) sim.addProcess(String(port), clusterNodeModel({ port, config: redisConfig({ ...scenario.config }) }));
       return;
     case "sentinel":
       addSentinelTopology(sim, {
@@ -254,7 +268,11 @@ function holds(sim: Simulation, condition: Condition, sinceUs: number): boolean 
     case "event": {
       const trace = sim.trace;
       const node = String(condition.port);
-      for (let i = firstAtOrAfter(trace, sinceUs); i < trace.length; i++) if (trace[i]!.type === condition.event && trace[i]!.node === node) return true;
+      const where = Object.entries(condition.where ?? {});
+      for (let i = firstAtOrAfter(trace, sinceUs); i < trace.length; i++) {
+        const r = trace[i]!;
+        if (r.type === condition.event && r.node === node && where.every(([k, v]) => (r as unknown as Record<string, unknown>)[k] === v)) return true;
+      }
       return false;
     }
     case "sentinelMaster":
@@ -304,8 +322,8 @@ function expect(
     case "cliLine": {
       const wanted = withNodeIds(sim, expectation.line);
       const lines = lastCli.flatMap((l) => l.split("\n"));
-      const ok = expectation.prefix === true ? lines.some((l) => l.startsWith(wanted)) : lines.includes(wanted);
-      return ok ? { ok: true } : { ok: false, saw: lastCli.join("\n") };
+      const found = expectation.prefix === true ? lines.some((l) => l.startsWith(wanted)) : lines.includes(wanted);
+      return found !== (expectation.absent === true) ? { ok: true } : { ok: false, saw: lastCli.join("\n") };
     }
     case "writes": {
       const writes = writesOf(sim, clients);
@@ -343,6 +361,17 @@ function printsRaw(argv: readonly string[]): boolean {
 }
 
 /** redis-cli -c's output: a line per redirection, then the reply. */
+/** redis-cli --cluster's output lines, then its exit status when it failed. */
+function adminOutput(sim: Simulation, clientId: string): string[] {
+  const lines: string[] = [];
+  for (const r of sim.trace) {
+    if (r.node !== clientId) continue;
+    if (r.type === "clusterAdminOutput") lines.push(...r.lines);
+    if (r.type === "clusterAdminExited" && r.status !== 0) lines.push(`(exit status ${r.status})`);
+  }
+  return lines;
+}
+
 function cliOutput(sim: Simulation, clientId: string): string[] {
   const lines: string[] = [];
   for (const r of sim.trace) {

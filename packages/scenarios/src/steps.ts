@@ -19,7 +19,19 @@ export interface CheckCommand {
   readonly port: number;
 }
 
-export type Command = CliCommand | CheckCommand;
+/**
+ * `redis-cli --cluster ARGV…` for the commands that change the cluster: `add-node NEW EXISTING
+ * [--cluster-slave [--cluster-master-id ID]]`, `reshard HOST:PORT --cluster-from IDS
+ * --cluster-to ID --cluster-slots N --cluster-yes`, `del-node HOST:PORT ID` (sim-core's cluster
+ * admin client). `{id:PORT}` in an argument stands for that node's id in this run. The step
+ * waits for the command to end; its output lines are what `cliLine` expectations read.
+ */
+export interface AdminCommand {
+  readonly type: "admin";
+  readonly argv: readonly string[];
+}
+
+export type Command = CliCommand | CheckCommand | AdminCommand;
 
 export interface WaitStep {
   readonly type: "wait";
@@ -39,7 +51,8 @@ export type Condition =
    * `prefix`, an event starting with it. `until` looks from the step on; `expect` at the whole run.
    */
   | { readonly kind: "sentinelEvent"; readonly line: string; readonly sentinel?: number; readonly prefix?: boolean }
-  | { readonly kind: "event"; readonly port: number; readonly event: TraceEventType };
+  /** The process emitted this trace event; with `where`, one whose fields have these values (e.g. `{ rank: 0 }`). */
+  | { readonly kind: "event"; readonly port: number; readonly event: TraceEventType; readonly where?: Readonly<Record<string, string | number | boolean>> };
 
 /**
  * Run until the condition holds, failing the step if it does not within the time given. An
@@ -72,8 +85,11 @@ export type Expectation =
   | { readonly kind: "checkLine"; readonly port: number; readonly line: string }
   /** The last `cli` step's reply, as redis-cli prints it. */
   | { readonly kind: "cliReply"; readonly text: string }
-  /** The last `cli` step printed this line (or, with `prefix`, a line starting with it), e.g. `role:slave` of INFO replication. */
-  | { readonly kind: "cliLine"; readonly line: string; readonly prefix?: boolean };
+  /**
+   * The last `cli` (or `admin`) step printed this line (or, with `prefix`, a line starting with
+   * it), e.g. `role:slave` of INFO replication; with `absent`, it printed no such line.
+   */
+  | { readonly kind: "cliLine"; readonly line: string; readonly prefix?: boolean; readonly absent?: boolean };
 
 export interface ExpectStep {
   readonly type: "expect";
@@ -89,6 +105,8 @@ export interface ClusterTopology {
   readonly replicasPerMaster: number;
   /** Replica port → master port, pinned as the drill needs it. */
   readonly pairing?: Readonly<Record<number, number>>;
+  /** Cluster-enabled servers started alone, outside the created cluster (for `add-node`). */
+  readonly extraPorts?: readonly number[];
 }
 
 /**

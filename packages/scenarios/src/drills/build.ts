@@ -24,7 +24,12 @@ export const heal = (name?: string): Step => (name === undefined ? { type: "heal
 
 export const role = (port: number, r: Role): Condition => ({ kind: "role", port, role: r });
 export const clusterState = (port: number, state: "ok" | "fail"): Condition => ({ kind: "clusterState", port, state });
-export const event = (port: number, e: TraceEventType): Condition => ({ kind: "event", port, event: e });
+export const event = (port: number, e: TraceEventType, where?: Readonly<Record<string, string | number | boolean>>): Condition => ({
+  kind: "event",
+  port,
+  event: e,
+  ...(where === undefined ? {} : { where }),
+});
 export const sentinelMaster = (sentinel: number, master: number): Condition => ({ kind: "sentinelMaster", sentinel, master });
 /** A Sentinel event line; a trailing `…` makes it a prefix. */
 export const sentinelSaw = (line: string, sentinel?: number): Condition => ({
