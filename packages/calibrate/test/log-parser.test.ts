@@ -198,7 +198,7 @@ const without = (event: TraceEvent, fields: readonly string[] = []): Record<stri
 describe("round trip with report's renderer", () => {
   it("renders any parsed-vocabulary event to Redis log lines and parses the same event back", () => {
     fc.assert(
-      fc.property(parsedEvent, fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }), fc.constantFrom("M", "S", "X") as fc.Arbitrary<"M">, (event, wallMs, role) => {
+      fc.property(parsedEvent, fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }), fc.constantFrom<"M" | "S" | "X">("M", "S", "X"), (event, wallMs, role) => {
         const kind = role === "X" ? "sentinel" : "server";
         const messages = logMessages(event, { kind, clusterMode: true });
         const lines = messages.map((m) => formatLogLine(7001, role, wallMs, m.level, m.text)).join("\n");

@@ -1,0 +1,123 @@
+import { execFileSync } from "node:child_process";
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compare, type Comparison } from "./compare";
+import type { CalibrationDrill } from "./drills";
+import { KNOWN_DIFFERENCES } from "./notes";
+import type { TrialObservation } from "./observation";
+import { runRealClusterTrial } from "./real/cluster-driver";
+import { runRealSentinelTrial } from "./real/sentinel-driver";
+import type { RedisBinaries } from "./real/redis-cli";
+import { fidelityJson, fidelityMarkdown } from "./report";
+import { runSimClusterTrial, runSimSentinelTrial } from "./sim-run";
+import { SIM_SEEDS, type GateName } from "./tolerances";
+
+export interface CalibrateOptions {
+  readonly drill: CalibrationDrill;
+  readonly trials: number;
+  readonly gate: GateName;
+  readonly bins: RedisBinaries;
+  /** Where `<drill>.md` and `<drill>.json` go. */
+  readonly outDir: string;
+  /** The command line that regenerates the report, printed in it. */
+  readonly command: string;
+  readonly log?: (line: string) => void;
+  /**
+   * The real trials of an earlier run (its work dir's `real-trials.json`) instead of new ones:
+   * rebuilds the report, e.g. after a note was added, without running Redis again.
+   */
+  readonly realTrialsFile?: string;
+}
+
+/** A binary that is missing or not executable: bad input (exit 2), with what to do. */
+export class MissingBinaryError extends Error {}
+
+export function checkBinaries(bins: RedisBinaries, drill: CalibrationDrill): void {
+  const needed: [string, string][] = [
+    ["--redis-server", bins.server],
+    ["--redis-cli", bins.cli],
+    ...(drill.kind === "sentinel" ? ([["--redis-sentinel", bins.sentinel]] as [string, string][]) : []),
+  ];
+  for (const [flag, path] of needed) {
+    try {
+      accessSync(path, constants.X_OK);
+    } catch {
+      throw new MissingBinaryError(`${path}: not found or not executable (install Debian's redis-server redis-sentinel redis-tools, or pass ${flag} PATH)`);
+    }
+  }
+}
+
+/** `redis-server --version`, for the report's header. */
+export function redisVersion(bins: RedisBinaries): string {
+  return execFileSync(bins.server, ["--version"], { encoding: "utf8" }).trim();
+}
+
+/**
+ * The whole calibration of one drill: N real trials (each in its own folder under a fresh temp
+ * dir), SIM_SEEDS simulated ones with the pairing the real cluster got, the comparison, and the
+ * report written atomically (temp files in the output folder, then renamed).
+ */
+export async function calibrate(options: CalibrateOptions): Promise<Comparison> {
+  const { drill, bins } = options;
+  const log = options.log ?? (() => {});
+  const workDir = mkdtempSync(join(tmpdir(), `failover-lab-calibrate-${drill.name}-`));
+  let version: string;
+  const realTrials: TrialObservation[] = [];
+  if (options.realTrialsFile !== undefined) {
+    const saved = JSON.parse(readFileSync(options.realTrialsFile, "utf8")) as SavedTrials;
+    if (saved.drill !== drill.name) throw new Error(`${options.realTrialsFile}: trials of drill ${saved.drill}, not ${drill.name}`);
+    version = saved.redisVersion;
+    realTrials.push(...saved.trials);
+    log(`calibrate ${drill.name}: ${realTrials.length} real trial(s) read from ${options.realTrialsFile}`);
+  } else {
+    checkBinaries(bins, drill);
+    version = redisVersion(bins);
+    log(`calibrate ${drill.name}: ${options.trials} real trial(s) with ${version}; work dir ${workDir}`);
+  }
+  for (let i = 1; options.realTrialsFile === undefined && i <= options.trials; i++) {
+    const dir = join(workDir, `trial-${i}`);
+    mkdirSync(dir, { recursive: true });
+    const started = Date.now();
+    const trial = drill.kind === "cluster" ? await runRealClusterTrial(drill, bins, dir, i) : await runRealSentinelTrial(drill, bins, dir, i);
+    realTrials.push(trial);
+    log(`  real trial ${i}/${options.trials} done in ${((Date.now() - started) / 1000).toFixed(1)} s; logs: ${dir}`);
+  }
+  const saved: SavedTrials = { drill: drill.name, redisVersion: version, trials: realTrials };
+  writeFileSync(join(workDir, "real-trials.json"), JSON.stringify(saved) + "\n");
+  const pairing = realTrials[0]?.pairing ?? {};
+  const simTrials: TrialObservation[] = [];
+  for (let seed = 1; seed <= SIM_SEEDS; seed++) {
+    simTrials.push(drill.kind === "cluster" ? runSimClusterTrial(drill, seed, pairing) : runSimSentinelTrial(drill, seed));
+  }
+  log(`  ${SIM_SEEDS} simulated trials done; real trials saved in ${join(workDir, "real-trials.json")}`);
+  const comparison = compare(drill, options.gate, realTrials, simTrials);
+  const md = fidelityMarkdown(comparison, {
+    redisVersion: version,
+    command: options.command,
+    generatedAt: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    workDir,
+    notes: KNOWN_DIFFERENCES[drill.name] ?? [],
+  });
+  writeAtomically(options.outDir, { [`${drill.name}.md`]: md, [`${drill.name}.json`]: JSON.stringify(fidelityJson(comparison), null, 2) + "\n" });
+  return comparison;
+}
+
+/** What a run keeps of its real trials (plain data), to rebuild its report later. */
+interface SavedTrials {
+  readonly drill: string;
+  readonly redisVersion: string;
+  readonly trials: TrialObservation[];
+}
+
+/** Each file written to a temp name in its folder, then renamed, so no reader sees half a report. */
+function writeAtomically(dir: string, files: Readonly<Record<string, string>>): void {
+  mkdirSync(dir, { recursive: true });
+  const temps: [string, string][] = [];
+  for (const [name, text] of Object.entries(files)) {
+    const temp = join(dir, `.${name}.${process.pid}.tmp`);
+    writeFileSync(temp, text);
+    temps.push([temp, join(dir, name)]);
+  }
+  for (const [temp, final] of temps) renameSync(temp, final);
+}
