@@ -124,7 +124,7 @@ function expectationArbs(p: Ports): { [K in Expectation["kind"]]: fc.Arbitrary<E
     property: fc.constantFrom(...PROPERTY_NAMES).map((property) => ({ kind: "property" as const, property })),
     checkLine: fc.record({ kind: fc.constant("checkLine"), port: fc.constantFrom(...p.servers), line: text }),
     cliReply: text.map((t) => ({ kind: "cliReply" as const, text: t })),
-    cliLine: fc.record({ line: text, prefix: opt(fc.boolean()) }).map((c) => defined({ kind: "cliLine" as const, ...c })),
+    cliLine: fc.record({ line: text, prefix: opt(fc.boolean()), absent: opt(fc.boolean()) }).map((c) => defined({ kind: "cliLine" as const, ...c })),
   };
 }
 
@@ -168,6 +168,7 @@ function stepArbs(p: Ports): { [K in Step["type"]]: fc.Arbitrary<StepOf<K>> } {
     release: word.map((name) => ({ type: "release" as const, name })),
     clockJump: fc.tuple(node, fc.integer({ min: -3_600_000, max: 3_600_000 })).map(([n, deltaMs]) => ({ type: "clockJump" as const, node: n, deltaMs })),
     cli: fc.tuple(fc.constantFrom(...p.servers, ...p.sentinels), fc.array(text, { minLength: 1, maxLength: 4 })).map(([port, argv]) => ({ type: "cli" as const, port, argv })),
+    admin: fc.array(text, { minLength: 1, maxLength: 6 }).map((argv) => ({ type: "admin" as const, argv })),
     check: fc.constantFrom(...p.servers).map((port) => ({ type: "check" as const, port })),
     wait: fc.integer({ min: 1, max: 10_000_000 }).map((ms) => ({ type: "wait" as const, ms })),
     until: fc.tuple(fc.oneof(...conditions), fc.nat(10_000_000)).map(([condition, withinMs]) => ({ type: "until" as const, condition, withinMs })),

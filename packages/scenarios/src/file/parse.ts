@@ -51,6 +51,7 @@ const STEP_KIND_NAMES = {
   clockJump: true,
   cli: true,
   check: true,
+  admin: true,
   wait: true,
   until: true,
   expect: true,
@@ -90,7 +91,7 @@ const EXPECTATION_KEY = {
 type ExpectKey = ConditionKey | (typeof EXPECTATION_KEY)[keyof typeof EXPECTATION_KEY];
 const EXPECT_KEYS: readonly ExpectKey[] = [...CONDITION_KEYS, ...Object.values(EXPECTATION_KEY)];
 /** Keys that may stand beside an expectation's main key. */
-const EXPECT_EXTRA: Readonly<Partial<Record<ExpectKey, readonly string[]>>> = { writes: ["atLeast", "atMost"], cliLine: ["prefix"] };
+const EXPECT_EXTRA: Readonly<Partial<Record<ExpectKey, readonly string[]>>> = { writes: ["atLeast", "atMost"], cliLine: ["prefix", "absent"] };
 
 /** A checker's property (sim-core/check), as `fuzz --property` names it. */
 const propertyName = z.string(want("a property name")).transform((value, ctx): PropertyName => {
@@ -268,6 +269,10 @@ function parseStepArgs(kind: StepKind, value: unknown, at: Path, args: Args, con
       const c = check(args.cli);
       return c === undefined ? undefined : { type: "cli", port: c.port, argv: c.cmd };
     }
+    case "admin": {
+      const argv = check(args.admin);
+      return argv === undefined ? undefined : { type: "admin", argv };
+    }
     case "check": {
       const port = check(args.checkPort);
       return port === undefined ? undefined : { type: "check", port };
@@ -347,8 +352,9 @@ function parseExpectation(value: unknown, at: Path, args: Args, conditions: Cond
     case "cliLine": {
       const line = check(z.string(want("a line redis-cli printed")), "cliLine");
       const prefix = check(z.boolean(want("true or false")).optional(), "prefix");
-      if (line === undefined || (fields.prefix !== undefined && prefix === undefined)) return undefined;
-      return { kind: "cliLine", line, ...(prefix === undefined ? {} : { prefix }) };
+      const absent = check(z.boolean(want("true or false")).optional(), "absent");
+      if (line === undefined || (fields.prefix !== undefined && prefix === undefined) || (fields.absent !== undefined && absent === undefined)) return undefined;
+      return { kind: "cliLine", line, ...(prefix === undefined ? {} : { prefix }), ...(absent === undefined ? {} : { absent }) };
     }
     default:
       return unreachable(main);

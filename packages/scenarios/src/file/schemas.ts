@@ -284,6 +284,8 @@ export function stepArgs(known: Known | null) {
     name,
     clockJump: mapping({ node, by: duration({ what: "a clock jump" }) }, "a clock jump {node, by}"),
     cli: mapping({ port: portOf(known, "any"), cmd: commandLine }, "a redis-cli command {port, cmd}"),
+    /** `admin: "add-node 127.0.0.1:7007 127.0.0.1:7001"`: redis-cli --cluster's arguments. */
+    admin: commandLine,
     checkPort: portOf(known, "server"),
     wait: duration({ minMs: 0, exclusive: true, what: "a wait" }),
     within: duration({ minMs: 0, what: "a time limit" }),

@@ -163,6 +163,8 @@ export function stepValue(step: Step): Record<string, unknown> | string {
       return { cli: { port: step.port, cmd: joinArgs(step.argv) } };
     case "check":
       return { check: step.port };
+    case "admin":
+      return { admin: joinArgs(step.argv) };
     case "wait":
       return { wait: formatDurationMs(step.ms) };
     case "until":
@@ -228,7 +230,11 @@ function expectationValue(expectation: Expectation): Record<string, unknown> {
     case "cliReply":
       return { reply: expectation.text };
     case "cliLine":
-      return { cliLine: expectation.line, ...(expectation.prefix === undefined ? {} : { prefix: expectation.prefix }) };
+      return {
+        cliLine: expectation.line,
+        ...(expectation.prefix === undefined ? {} : { prefix: expectation.prefix }),
+        ...(expectation.absent === undefined ? {} : { absent: expectation.absent }),
+      };
     default:
       return unreachable(expectation);
   }
