@@ -22,12 +22,13 @@ const text = fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.string({ 
 const word = fc.string({ minLength: 1, maxLength: 8 });
 
 const clusterTopology: fc.Arbitrary<Topology> = fc
-  .record({ masters: fc.integer({ min: 3, max: 4 }), replicasPerMaster: fc.integer({ min: 0, max: 2 }), pinned: fc.boolean() })
-  .map(({ masters, replicasPerMaster, pinned }) => {
+  .record({ masters: fc.integer({ min: 3, max: 4 }), replicasPerMaster: fc.integer({ min: 0, max: 2 }), pinned: fc.boolean(), extra: fc.nat(2) })
+  .map(({ masters, replicasPerMaster, pinned, extra }) => {
     const ports = Array.from({ length: masters * (replicasPerMaster + 1) }, (_, i) => 7001 + i);
     const pairing: Record<number, number> = {};
     for (let i = masters; i < ports.length; i++) pairing[ports[i]!] = ports[i % masters]!;
-    return { kind: "cluster", ports, replicasPerMaster, ...(pinned && replicasPerMaster > 0 ? { pairing } : {}) };
+    const extraPorts = Array.from({ length: extra }, (_, i) => 7101 + i);
+    return { kind: "cluster", ports, replicasPerMaster, ...(pinned && replicasPerMaster > 0 ? { pairing } : {}), ...(extra > 0 ? { extraPorts } : {}) };
   });
 
 const redisConfig = fc
@@ -61,7 +62,7 @@ const sentinelTopology: fc.Arbitrary<Topology> = fc
 
 function portsOf(topology: Topology): Ports {
   return topology.kind === "cluster"
-    ? { servers: topology.ports, sentinels: [] }
+    ? { servers: [...topology.ports, ...(topology.extraPorts ?? [])], sentinels: [] }
     : { servers: [topology.master, ...topology.replicas], sentinels: topology.sentinels };
 }
 
@@ -107,7 +108,13 @@ function conditionArbs(p: Ports): { [K in Condition["kind"]]: fc.Arbitrary<Condi
     sentinelEvent: fc
       .record({ line: fc.string({ minLength: 1 }), sentinel: opt(p.sentinels.length > 0 ? fc.constantFrom(...p.sentinels) : fc.constant(undefined)), prefix: opt(fc.boolean()) })
       .map((c) => defined({ kind: "sentinelEvent" as const, ...c })),
-    event: fc.record({ kind: fc.constant("event"), port: anyPort, event: fc.constantFrom(...TRACE_EVENT_NAMES) }),
+    event: fc
+      .record({
+        port: anyPort,
+        event: fc.constantFrom(...TRACE_EVENT_NAMES),
+        where: opt(fc.dictionary(word, fc.oneof(text, fc.integer(), fc.boolean()), { maxKeys: 3 })),
+      })
+      .map((c) => defined({ kind: "event" as const, ...c })),
   };
 }
 

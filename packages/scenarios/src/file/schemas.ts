@@ -129,6 +129,7 @@ export const topologySchema: z.ZodType<Topology> = z
           ports: z.array(portNumber, want("a list of ports")).min(1, want("at least one port")),
           replicasPerMaster: z.int(want("a whole number")).min(0, want("a number ≥ 0")),
           pairing: z.record(portKey, portNumber, want("a mapping replica port: master port")).optional(),
+          extraPorts: z.array(portNumber, want("a list of ports")).optional(),
         },
         "a cluster topology",
       ),
@@ -171,7 +172,7 @@ function definedOnly<T extends object>(value: T): T {
 /** The processes a valid topology declares, and its own consistency problems (path, message). */
 export function knownOf(topology: Topology): { known: Known; problems: [readonly (string | number)[], string][] } {
   const problems: [readonly (string | number)[], string][] = [];
-  const servers = topology.kind === "cluster" ? [...topology.ports] : [topology.master, ...topology.replicas];
+  const servers = topology.kind === "cluster" ? [...topology.ports, ...(topology.extraPorts ?? [])] : [topology.master, ...topology.replicas];
   const sentinels = topology.kind === "sentinel" ? [...topology.sentinels] : [];
   const seen = new Set<number>();
   for (const port of [...servers, ...sentinels]) {
@@ -353,9 +354,14 @@ export function conditionSchemas(known: Known | null): { readonly [K in Conditio
         ...(c.prefix === undefined ? {} : { prefix: c.prefix }),
       }),
     ),
-    event: mapping({ port: portOf(known, "any"), name: eventName }, "an event {port, name}").transform(
-      (c): Condition => ({ kind: "event", port: c.port, event: c.name }),
-    ),
+    event: mapping(
+      {
+        port: portOf(known, "any"),
+        name: eventName,
+        where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]), want("a mapping of event fields to values, e.g. {rank: 0}")).optional(),
+      },
+      "an event {port, name, where?}",
+    ).transform((c): Condition => ({ kind: "event", port: c.port, event: c.name, ...(c.where === undefined ? {} : { where: c.where }) })),
   };
 }
 

@@ -79,6 +79,7 @@ function topologyValue(topology: Topology): Record<string, unknown> {
         ports: topology.ports,
         replicasPerMaster: topology.replicasPerMaster,
         ...(topology.pairing === undefined ? {} : { pairing: byPort(topology.pairing) }),
+        ...(topology.extraPorts === undefined ? {} : { extraPorts: topology.extraPorts }),
       };
     case "sentinel":
       return {
@@ -203,7 +204,7 @@ export function conditionValue(condition: Condition): Record<string, unknown> {
         },
       };
     case "event":
-      return { event: { port: condition.port, name: condition.event } };
+      return { event: { port: condition.port, name: condition.event, ...(condition.where === undefined ? {} : { where: condition.where }) } };
     default:
       return unreachable(condition);
   }
