@@ -9,6 +9,7 @@ import { summaryOf } from "./summary";
 import { story } from "./story";
 import { logLinesOf } from "./log-lines";
 import { registerCalibrate } from "./calibrate";
+import { registerFuzz } from "./fuzz/command";
 import { writeHtmlReport } from "./html";
 
 const program = new Command()
@@ -55,6 +56,7 @@ program
   });
 
 registerCalibrate(program);
+registerFuzz(program);
 
 try {
   program.parse();

@@ -14,7 +14,11 @@ import type { TraceRecord } from "../trace/events";
  */
 export type FindingKind = "violation" | "redisBehaviour";
 
-/** Every property the checkers know, by the name `fuzz --property` and scenario files use. */
+/**
+ * Every property the checkers know, by the name `fuzz --property` and scenario files use.
+ * `invariant` is the simulator's own assertions (kernel/assert): a run that threw broke it; a
+ * run that finished kept it, so its checker finds nothing.
+ */
 export const PROPERTY_NAMES = [
   "oneWinnerPerEpoch",
   "oneVotePerEpoch",
@@ -22,6 +26,7 @@ export const PROPERTY_NAMES = [
   "sentinelOnePromotionPerEpoch",
   "liveness",
   "durability",
+  "invariant",
 ] as const;
 
 export type PropertyName = (typeof PROPERTY_NAMES)[number];

@@ -21,6 +21,7 @@ export const CHECKERS: Readonly<Record<PropertyName, (run: RunView) => Finding[]
   sentinelOnePromotionPerEpoch: checkSentinelOnePromotionPerEpoch,
   liveness: (run) => checkLiveness(run),
   durability: checkDurability,
+  invariant: () => [],
 };
 
 /** Runs the checkers of `properties` (all by default) and returns their findings in that order. */
