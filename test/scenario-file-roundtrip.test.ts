@@ -15,6 +15,8 @@ import { TRACE_EVENT_NAMES, parseScenarioYaml, scenarioToYaml } from "@failover-
 interface Ports {
   readonly servers: readonly number[];
   readonly sentinels: readonly number[];
+  /** Workload clients: client-1 … client-<clients>. */
+  readonly clients: number;
 }
 
 /** Strings as people and fuzzers write them: plain, any Unicode, control characters. */
@@ -62,8 +64,8 @@ const sentinelTopology: fc.Arbitrary<Topology> = fc
 
 function portsOf(topology: Topology): Ports {
   return topology.kind === "cluster"
-    ? { servers: [...topology.ports, ...(topology.extraPorts ?? [])], sentinels: [] }
-    : { servers: [topology.master, ...topology.replicas], sentinels: topology.sentinels };
+    ? { servers: [...topology.ports, ...(topology.extraPorts ?? [])], sentinels: [], clients: 0 }
+    : { servers: [topology.master, ...topology.replicas], sentinels: topology.sentinels, clients: 0 };
 }
 
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
@@ -136,7 +138,7 @@ function expectationArbs(p: Ports): { [K in Expectation["kind"]]: fc.Arbitrary<E
 }
 
 function stepArbs(p: Ports): { [K in Step["type"]]: fc.Arbitrary<StepOf<K>> } {
-  const processes = [...p.servers, ...p.sentinels].map(String).concat(["client-1", "client-2"]);
+  const processes = [...p.servers, ...p.sentinels].map(String).concat(Array.from({ length: p.clients }, (_, i) => `client-${i + 1}`));
   const node = fc.constantFrom(...processes);
   const pair = fc.tuple(node, node);
   const onNode = <K extends "kill" | "shutdown" | "pause" | "resume" | "restart">(type: K) => node.map((n) => ({ type, node: n }) as StepOf<K>);
@@ -183,20 +185,25 @@ function stepArbs(p: Ports): { [K in Step["type"]]: fc.Arbitrary<StepOf<K>> } {
   };
 }
 
-const scenarioArb: fc.Arbitrary<Scenario> = fc.oneof(clusterTopology, sentinelTopology).chain((topology) => {
-  const ports = portsOf(topology);
-  const step = fc.oneof(...(Object.values(stepArbs(ports)) as fc.Arbitrary<Step>[]));
-  return fc
-    .record({
-      name: fc.string({ minLength: 1 }),
-      title: text,
-      narrative: text,
-      config: opt(redisConfig),
-      workload: opt(fc.oneof(workload(ports), fc.array(workload(ports), { maxLength: 3 }))),
-      steps: fc.array(fc.record({ step, note: opt(text) }).map((s) => defined(s)), { maxLength: 12 }),
-    })
-    .map((s) => defined({ ...s, topology }));
-});
+const scenarioArb: fc.Arbitrary<Scenario> = fc
+  .oneof(clusterTopology, sentinelTopology)
+  .chain((topology) => {
+    const ports = portsOf(topology);
+    return fc.tuple(fc.constant(topology), opt(fc.oneof(workload(ports), fc.array(workload(ports), { maxLength: 3 }))));
+  })
+  .chain(([topology, workloads]) => {
+    const clients = workloads === undefined ? 0 : Array.isArray(workloads) ? workloads.length : 1;
+    const step = fc.oneof(...(Object.values(stepArbs({ ...portsOf(topology), clients })) as fc.Arbitrary<Step>[]));
+    return fc
+      .record({
+        name: fc.string({ minLength: 1 }),
+        title: text,
+        narrative: text,
+        config: opt(redisConfig),
+        steps: fc.array(fc.record({ step, note: opt(text) }).map((s) => defined(s)), { maxLength: 12 }),
+      })
+      .map((s) => defined({ ...s, topology, workload: workloads }));
+  });
 
 describe("scenario file round trip", () => {
   it("reads back every scenario the writer writes, equal, with its seed", () => {

@@ -121,6 +121,8 @@ export function parseScenarioYaml(text: string, file: string): ScenarioFile {
   }
   const config = top.config === undefined ? undefined : problems.check(redisConfigSchema, top.config, ["config"]);
   const workload = top.workload === undefined ? undefined : parseWorkloads(top.workload, known, problems);
+  // The runner names the workload's clients client-1, client-2, …: steps may name those.
+  if (known !== null) known = { ...known, clients: top.workload === undefined ? 0 : Array.isArray(top.workload) ? top.workload.length : 1 };
 
   const steps: { step: Step; note?: string }[] = [];
   const args = stepArgs(known);

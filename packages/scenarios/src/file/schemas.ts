@@ -16,10 +16,12 @@ export interface Known {
   /** Redis servers: cluster nodes, or a Sentinel group's master and replicas. */
   readonly servers: readonly number[];
   readonly sentinels: readonly number[];
+  /** Workload clients, named `client-1` … `client-<clients>` (the runner's names). */
+  readonly clients: number;
 }
 
-/** Processes that are neither servers nor Sentinels: the workload and redis-cli clients. */
-const CLIENT_NAME = /^client-[1-9]\d*$/;
+/** Processes that are neither servers nor Sentinels: the workload clients. */
+const CLIENT_NAME = /^client-([1-9]\d*)$/;
 
 // ---- leaves ---------------------------------------------------------------------------------
 
@@ -40,7 +42,16 @@ function portOf(known: Known | null, set: PortSet) {
 function nodeOf(known: Known | null) {
   return z.union([z.int(), z.string()], want("a node (a port like 7001, or a client like client-1)")).transform((value, ctx) => {
     const name = String(value);
-    if (CLIENT_NAME.test(name)) return name;
+    const client = CLIENT_NAME.exec(name);
+    if (client !== null) {
+      if (known === null || Number(client[1]) <= known.clients) return name;
+      const clients = Array.from({ length: known.clients }, (_, i) => `client-${i + 1}`);
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown node ${name} (expected ${clients.length === 0 ? "no client: the scenario has no workload" : `one of the workload's clients: ${clients.join(", ")}`})`,
+      });
+      return z.NEVER;
+    }
     const port = typeof value === "number" ? value : /^[1-9]\d*$/.test(value) ? Number(value) : undefined;
     if (port === undefined) {
       ctx.addIssue({ code: "custom", message: `expected a node (a port like 7001, or a client like client-1), got ${show(value)}` });
@@ -48,7 +59,8 @@ function nodeOf(known: Known | null) {
     }
     const all = known === null ? undefined : [...known.servers, ...known.sentinels];
     if (all !== undefined && !all.includes(port)) {
-      ctx.addIssue({ code: "custom", message: `unknown node ${port} (expected one of the topology's: ${all.join(", ")}, or a client like client-1)` });
+      const clients = Array.from({ length: known?.clients ?? 0 }, (_, i) => `client-${i + 1}`);
+      ctx.addIssue({ code: "custom", message: `unknown node ${port} (expected one of the topology's: ${[...(all ?? []), ...clients].join(", ")})` });
       return z.NEVER;
     }
     return String(port);
@@ -193,7 +205,7 @@ export function knownOf(topology: Topology): { known: Known; problems: [readonly
       if (!servers.includes(Number(port))) problems.push([["configByPort", port], `unknown server ${port} (expected one of: ${servers.join(", ")})`]);
     }
   }
-  return { known: { servers, sentinels }, problems };
+  return { known: { servers, sentinels, clients: 0 }, problems };
 }
 
 export function workloadSchema(known: Known | null): z.ZodType<Workload> {
