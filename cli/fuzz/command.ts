@@ -4,6 +4,7 @@ import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { SingleBar } from "cli-progress";
 import { PROPERTY_NAMES, isPropertyName, type PropertyName } from "@failover-lab/sim-core/check";
+import { FAULT_FAMILIES, type FaultFamily } from "@failover-lab/sim-core/fc";
 import { DEFAULT_SWEEP_OPTIONS, type RunOutcome, type SweepOptions } from "./run-one";
 import { shardRange, sweep } from "./sweep";
 import { summaryTable } from "./summary";
@@ -49,6 +50,14 @@ function configArg(value: string, previous: Record<string, unknown> | undefined)
   return { ...(previous ?? {}), [value.slice(0, eq)]: parsed };
 }
 
+function familiesArg(value: string): FaultFamily[] {
+  const names = value.split(",").map((s) => s.trim());
+  for (const name of names) {
+    if (!(FAULT_FAMILIES as readonly string[]).includes(name)) throw new InvalidArgumentError(`unknown fault family "${name}" (expected some of: ${FAULT_FAMILIES.join(", ")})`);
+  }
+  return names as FaultFamily[];
+}
+
 interface FuzzFlags {
   runs: number;
   seed: number;
@@ -61,6 +70,8 @@ interface FuzzFlags {
   shrinkAll?: boolean;
   shrinkBudget: number;
   config?: Record<string, unknown>;
+  families?: FaultFamily[];
+  maxMasters?: number;
 }
 
 export function registerFuzz(program: Command): void {
@@ -78,6 +89,8 @@ export function registerFuzz(program: Command): void {
     .option("--shrink-all", "shrink redisBehaviour findings too (violations always are)")
     .option("--shrink-budget <n>", "candidate runs allowed while shrinking one finding", integer("a budget", 0), DEFAULT_SWEEP_OPTIONS.shrinkBudget)
     .option("--config <key=value>", "an extra Redis option for every server; repeatable", configArg)
+    .option("--families <list>", `draw faults only from these families, comma-separated (${FAULT_FAMILIES.join(", ")})`, familiesArg)
+    .option("--max-masters <n>", "at most this many masters (3–9)", integer("a number of masters", 3))
     .action(async (flags: FuzzFlags) => {
       process.exitCode = await fuzzCommand(flags);
     });
@@ -90,6 +103,8 @@ async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     shrinkAll: flags.shrinkAll === true,
     shrinkBudget: flags.shrinkBudget,
     config: flags.config ?? {},
+    ...(flags.families === undefined ? {} : { families: flags.families }),
+    ...(flags.maxMasters === undefined ? {} : { maxMasters: Math.min(9, flags.maxMasters) }),
   };
   const range = flags.shard === undefined ? { from: 0, to: flags.runs } : shardRange(flags.runs, flags.shard.shard, flags.shard.shards);
   const total = range.to - range.from;

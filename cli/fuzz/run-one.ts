@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { PROPERTY_NAMES, type Finding, type FindingKind, type PropertyName } from "@failover-lab/sim-core/check";
-import { caseSchedule, fuzzCaseArb, type FuzzCase } from "@failover-lab/sim-core/fc";
+import { caseSchedule, fuzzCaseArb, type FaultFamily, type FuzzCase } from "@failover-lab/sim-core/fc";
 import { fuzzCaseToScenario, runFuzzCase, type FuzzRunResult } from "@failover-lab/scenarios/fuzz";
 import { scenarioToYaml } from "@failover-lab/scenarios/file";
 
@@ -23,6 +23,10 @@ export interface SweepOptions {
   readonly shrinkBudget: number;
   /** Extra Redis options for every server (e.g. the test-only switch). */
   readonly config: Readonly<Record<string, unknown>>;
+  /** Draw faults only from these families (default: all the topology can take). */
+  readonly families?: readonly FaultFamily[];
+  /** At most this many masters (default 9). */
+  readonly maxMasters?: number;
 }
 
 export const DEFAULT_SWEEP_OPTIONS: SweepOptions = { properties: PROPERTY_NAMES, sentinel: false, shrinkAll: false, shrinkBudget: 200, config: {} };
@@ -47,7 +51,13 @@ export interface RunOutcome {
 }
 
 export function caseArbOf(options: SweepOptions): fc.Arbitrary<FuzzCase> {
-  return fuzzCaseArb({ sentinel: options.sentinel, workload: "always", config: options.config });
+  return fuzzCaseArb({
+    sentinel: options.sentinel,
+    workload: "always",
+    config: options.config,
+    ...(options.families === undefined ? {} : { families: options.families }),
+    ...(options.maxMasters === undefined ? {} : { cluster: { maxMasters: options.maxMasters } }),
+  });
 }
 
 /** fast-check seeds are 32-bit integers. */
