@@ -1,4 +1,5 @@
 import type { RunResult, Scenario } from "@failover-lab/scenarios";
+import type { TraceRecord } from "@failover-lab/sim-core/trace";
 import type { TimedLine } from "./log-lines";
 
 /**
@@ -16,18 +17,19 @@ export function story(scenario: Scenario, run: RunResult, options: StoryOptions)
   out.push("");
   for (const line of wrap(scenario.narrative, 96)) out.push(line);
   out.push("");
-  const lines = options.logLines;
+  const lines = mergeByTime(options.logLines, clientLines(run.sim.trace));
   let cursor = 0;
   const logUntil = (untilUs: number): void => {
     for (; cursor < lines.length && lines[cursor]!.atUs < untilUs; cursor++) out.push(`            ${lines[cursor]!.line}`);
   };
   run.steps.forEach((step, i) => {
     // What the nodes logged since the previous step, then the step itself.
-    logUntil(step.atMs * 1000);
+    // Lines of the very instant the step began came first: the wait before it ended on them.
+    logUntil(step.atUs + 1);
     const note = scenario.steps[i]?.note;
     if (note !== undefined) out.push("", `## ${note}`);
     out.push(`[${clock(step.atMs)}] ${step.ok ? " " : "✗"} ${step.text}`);
-    for (const line of step.output ?? []) out.push(`            ${line}`);
+    for (const line of (step.output ?? []).flatMap((l) => l.split("\n"))) out.push(`            ${line}`);
     if (!step.ok && step.saw !== undefined) for (const line of step.saw.split("\n")) out.push(`            ✗ saw: ${line}`);
   });
   logUntil(Number.POSITIVE_INFINITY);
@@ -38,7 +40,53 @@ export function story(scenario: Scenario, run: RunResult, options: StoryOptions)
     const phases = (["pfailMs", "failMs", "electionWonMs", "clusterOkMs", "sdownMs", "odownMs", "switchMasterMs"] as const).filter((k) => m[k] !== undefined).map((k) => `${k.replace(/Ms$/, "")} +${m[k]} ms`);
     if (phases.length > 0) out.push(`  step ${m.step + 1} (${m.fault} at ${clock(m.atMs)}): ${phases.join(", ")}`);
   }
+  if (run.writes !== undefined) {
+    const w = run.writes;
+    out.push(`  writes: ${w.acked} acknowledged, ${w.lost} lost; longest outage ${w.outageMs} ms, longest gap between OKs ${w.longestGapMs} ms`);
+  }
   out.push(`seed ${run.seed}  trace hash ${run.sim.traceHash()}`);
+  return out;
+}
+
+/**
+ * What the workload clients saw, as lines beside the servers' logs: the first Sentinel article's
+ * Java client prints `master is loss , waiting for try again......`; a cluster client's outage
+ * starts with a failed write and ends with the first OK on every shard.
+ */
+export function clientLines(trace: readonly TraceRecord[]): TimedLine[] {
+  const out: TimedLine[] = [];
+  for (const r of trace) {
+    const text = clientText(r);
+    if (text !== null) out.push({ atUs: r.atUs, line: `${r.node}: ${text}` });
+  }
+  return out;
+}
+
+function clientText(r: TraceRecord): string | null {
+  switch (r.type) {
+    case "sentinelClientMasterLost":
+      return `master is loss , waiting for try again...... (${r.error})`;
+    case "sentinelClientMasterFound":
+      return r.changed ? `Created JedisPool to master at 127.0.0.1:${r.master}` : null;
+    case "sentinelClientWritesResumed":
+      return `writes resumed on ${r.master} after ${r.outageMs} ms (${r.failedAttempts} failed attempts)`;
+    case "writesFailing":
+      return `writes to ${r.server} failing (${r.error})`;
+    case "writesRecovered":
+      return `writes succeed again after ${r.outageMs} ms (${r.failedWrites} failed)`;
+    default:
+      return null;
+  }
+}
+
+function mergeByTime(a: readonly TimedLine[], b: readonly TimedLine[]): TimedLine[] {
+  const out: TimedLine[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]!.atUs <= b[j]!.atUs)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
   return out;
 }
 

@@ -32,6 +32,8 @@ import { assertValidScenario } from "./validate";
 export interface StepResult {
   readonly text: string;
   readonly atMs: number;
+  /** When the step began, in simulated µs (the story places log lines by it; not in summary.json). */
+  readonly atUs: number;
   readonly ok: boolean;
   /** What a command printed (redis-cli's lines), for the story. */
   readonly output?: readonly string[];
@@ -83,9 +85,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   let clients = workloadClients.length;
   const faults: FaultStepAt[] = [];
   for (const [index, { step, note }] of scenario.steps.entries()) {
-    const atMs = Math.floor(sim.nowUs / 1000);
+    const atUs = sim.nowUs;
+    const atMs = Math.floor(atUs / 1000);
     const text = describeStep(step);
-    const result = ((): Omit<StepResult, "text" | "atMs"> => {
+    const result = ((): Omit<StepResult, "text" | "atMs" | "atUs"> => {
       switch (step.type) {
         case "cli": {
           const id = `client-${++clients}`;
@@ -131,7 +134,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         }
       }
     })();
-    results.push({ text, atMs, ...result, ...(note === undefined ? {} : { note }) });
+    results.push({ text, atMs, atUs, ...result, ...(note === undefined ? {} : { note }) });
   }
   const writes = writesOf(sim, workloadClients);
   return {
@@ -307,7 +310,7 @@ function expect(
   lastCheck: Map<number, readonly string[]>,
   lastCli: readonly string[],
   clients: readonly WorkloadClient[],
-): Omit<StepResult, "text" | "atMs"> {
+): Omit<StepResult, "text" | "atMs" | "atUs"> {
   switch (expectation.kind) {
     case "condition":
       return holds(sim, expectation.condition, 0) ? { ok: true } : { ok: false, saw: describeNow(sim, expectation.condition) };
