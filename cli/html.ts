@@ -50,3 +50,9 @@ export function writeHtmlReport(file: string, scenario: Scenario | ScenarioInfo,
   writeFileAtomically(file, html);
   return Buffer.byteLength(html);
 }
+
+/** `report.html` in every `--out` folder (the run command's extra-files hook, cli/out-folder.ts's OutFile). */
+export const reportHtmlOutFile = {
+  path: "report.html",
+  contents: (scenario: Scenario, run: RunResult): string => reportHtml(reportDataOfRun(scenario, run)),
+} as const;

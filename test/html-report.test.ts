@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { library, runScenario } from "@failover-lab/scenarios";
 import { PAGE_CSP, PAYLOAD_ELEMENT_ID, realFiguresOf, renderPage, type ReportData } from "@failover-lab/report";
 import { reportDataOfRun, reportHtml } from "../cli/html";
+import { htmlPage } from "../cli/html-page";
+import { sweep } from "../cli/sweep";
 
 /**
  * The teaching report is one file that works offline: nothing in it may load from the network,
@@ -18,6 +20,11 @@ const HARMLESS_URLS = new Set([
   "http://www.w3.org/XML/1998/namespace",
   "https://bit.ly/3cXEKWf",
 ]);
+
+function foreignUrls(html: string): string[] {
+  const urls = new Set(html.match(/\b(https?|wss?|ftp):\/\/[^\s"'`)<>\\]+/gi) ?? []);
+  return [...urls].filter((u) => !HARMLESS_URLS.has(u));
+}
 
 function payloadOf(html: string): unknown {
   const match = new RegExp(`<script type="application/octet-stream" id="${PAYLOAD_ELEMENT_ID}"[^>]*>([A-Za-z0-9+/=]*)</script>`).exec(html);
@@ -35,8 +42,7 @@ describe("the HTML report of a run (drill-001, Sentinel)", () => {
     expect(html).not.toMatch(/\s(src|href)\s*=/i);
     expect(html).not.toMatch(/url\(\s*['"]?(https?:)?\/\//i);
     expect(html).not.toMatch(/@import/i);
-    const urls = new Set(html.match(/\b(https?|wss?|ftp):\/\/[^\s"'`)<>\\]+/gi) ?? []);
-    expect([...urls].filter((u) => !HARMLESS_URLS.has(u))).toEqual([]);
+    expect(foreignUrls(html)).toEqual([]);
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${PAGE_CSP}">`);
     expect(PAGE_CSP).toMatch(/^default-src 'none'/);
   });
@@ -93,5 +99,31 @@ describe("real Redis figures for the sweep plots (docs/fidelity/<drill>.json)", 
     expect(realFiguresOf({})).toEqual({ problem: "it has no `phases` object" });
     expect(realFiguresOf({ phases: { failMs: { sim: {} } } })).toEqual({ problem: "phases.failMs has no `real` object" });
     expect(realFiguresOf({ phases: { failMs: { real: { min: 1, median: "2", max: 3 } } } })).toEqual({ problem: "phases.failMs.real wants numbers min, median, max" });
+  });
+});
+
+describe("the sweep page (drill-001 over 3 seeds)", () => {
+  const scenario = library.find((s) => s.name === "drill-001")!;
+  const data = sweep(scenario, { seeds: 3, firstSeed: 1, fidelity: "/nonexistent/drill-001.json" });
+
+  it("measures the first failover's phases per seed, seeds S, S+1, …", () => {
+    expect(data.runs.map((r) => r.seed)).toEqual(["1", "2", "3"]);
+    for (const r of data.runs) {
+      expect(r.fault).toBe("kill 6400");
+      expect(r.phases.sdownMs).toBeGreaterThan(0);
+      expect(r.phases.switchMasterMs).toBeGreaterThan(r.phases.odownMs!);
+    }
+  });
+
+  it("says why there are no real Redis figures when the calibration report is missing", () => {
+    expect(data.real).toBeNull();
+    expect(data.realSource).toContain("/nonexistent/drill-001.json does not exist");
+  });
+
+  it("is one page that loads nothing and embeds the sweep", () => {
+    const html = htmlPage("sweep", "sweep", data);
+    expect(foreignUrls(html)).toEqual([]);
+    expect(html).not.toMatch(/\s(src|href)\s*=/i);
+    expect(payloadOf(html)).toEqual(JSON.parse(JSON.stringify(data)));
   });
 });

@@ -6,6 +6,9 @@ import { el } from "./dom";
 /** Simulated time 0 on every process's wall clock (CONTRACTS §1): 2026-12-30 15:28:00.000 UTC. */
 const WALL_CLOCK_EPOCH_MS = Date.UTC(2026, 11, 30, 15, 28, 0, 0);
 
+/** CLUSTER NODES lines shown per card; the rest is counted. */
+const MAX_CLUSTER_NODES_LINES = 60;
+
 export interface PanelNode {
   readonly id: string;
   readonly kind: LaneKind;
@@ -62,7 +65,10 @@ export function nodeCard(node: PanelNode, atUs: number): HTMLElement {
 }
 
 function clusterCard(s: ClusterNodeState, clock: { nowUs: number; wallMs(): number }): HTMLElement[] {
-  const parts: HTMLElement[] = [el("h4", {}, "CLUSTER NODES (its own view)"), el("pre", { class: "cluster-nodes" }, clusterNodes(s))];
+  const lines = clusterNodes(s).split("\n");
+  // A thousand-node table would bury the rest of the card (and slow playback): its head is enough.
+  const shown = lines.length > MAX_CLUSTER_NODES_LINES + 1 ? [...lines.slice(0, MAX_CLUSTER_NODES_LINES), `… ${lines.length - 1 - MAX_CLUSTER_NODES_LINES} more lines`] : lines;
+  const parts: HTMLElement[] = [el("h4", {}, "CLUSTER NODES (its own view)"), el("pre", { class: "cluster-nodes" }, shown.join("\n"))];
   const portOf = (id: string): string => String(s.nodes[id]?.port ?? id.slice(0, 8));
   const reports: string[] = [];
   const votes: string[] = [];

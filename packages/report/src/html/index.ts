@@ -2,3 +2,4 @@
 export * from "./report-data";
 export * from "./page";
 export * from "./sweep-data";
+export * from "./state-diff";
