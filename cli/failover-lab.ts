@@ -19,7 +19,8 @@ program
   .command("list")
   .description("show the drill library")
   .action(() => {
-    for (const s of library) console.log(`${s.name.padEnd(12)} ${s.title}`);
+    const width = Math.max(...library.map((s) => s.name.length));
+    for (const s of library) console.log(`${s.name.padEnd(width)}  ${s.title}`);
   });
 
 registerRun(program);
