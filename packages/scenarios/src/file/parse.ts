@@ -206,7 +206,9 @@ function parseStep(item: unknown, path: Path, args: Args, conditions: Conditions
 }
 
 function parseStepArgs(kind: StepKind, value: unknown, at: Path, args: Args, conditions: Conditions, problems: ProblemList): Step | undefined {
-  const check = <T>(schema: z.ZodType<T>, v: unknown = value, path: Path = at): T | undefined => problems.check(schema, v, path);
+  // The step's own value, or (with a path) a part of it; a part may be undefined when it is missing.
+  const check = <T>(schema: z.ZodType<T>, ...part: [unknown, Path] | []): T | undefined =>
+    part.length === 0 ? problems.check(schema, value, at) : problems.check(schema, part[0], part[1]);
   switch (kind) {
     case "kill":
     case "shutdown":
@@ -230,7 +232,7 @@ function parseStepArgs(kind: StepKind, value: unknown, at: Path, args: Args, con
       );
     }
     case "heal": {
-      const name = check(args.optionalName, value ?? null);
+      const name = check(args.optionalName, value ?? null, at);
       if (name === undefined) return undefined;
       return name === null ? { type: "heal" } : { type: "heal", name };
     }
