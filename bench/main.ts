@@ -9,11 +9,12 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { clusterPart } from "./cluster";
 import { kernelPart } from "./kernel";
+import { fuzzPart } from "./fuzz";
 import type { BenchKeys, BenchPart } from "./part";
 
-const PARTS: readonly BenchPart[] = [kernelPart, clusterPart];
+const PARTS: readonly BenchPart[] = [kernelPart, clusterPart, fuzzPart];
 /** Parts the contract names that are not written yet. */
-const PLANNED_PARTS = ["fuzz"];
+const PLANNED_PARTS: string[] = [];
 
 const USAGE = `usage: pnpm bench [--json] [--only PART]...
   --json        print only the JSON line

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkDurability, checkOneVotePerEpoch, checkOneWinnerPerEpoch, checkSentinelOnePromotionPerEpoch, type RunView } from "@failover-lab/sim-core/check";
+import { checkDurability, checkSlotOwnerEpochUnique, checkOneVotePerEpoch, checkOneWinnerPerEpoch, checkSentinelOnePromotionPerEpoch, type RunView } from "@failover-lab/sim-core/check";
 import type { TraceRecord } from "@failover-lab/sim-core";
 import { runScenario } from "@failover-lab/scenarios";
 
@@ -43,6 +43,14 @@ describe("safety checkers", () => {
     expect(checkSentinelOnePromotionPerEpoch(traceView(trace))).toEqual([]);
     const twice = checkSentinelOnePromotionPerEpoch(traceView([...trace, ev("26401", "newEpoch", { epoch: 1 }, 5), ev("26401", "tryFailover", {}, 6), ev("26401", "electedLeader", {}, 7), ev("26401", "promotedSlave", {}, 8)]));
     expect(twice.map((f) => f.message)).toEqual([expect.stringMatching(/26400, 26401 were all elected leader of epoch 1/), expect.stringMatching(/^2 replicas promoted in Sentinel failover epoch 1/)]);
+  });
+
+  it("flag two live masters claiming one slot with the same configEpoch, and not different epochs", () => {
+    const master = (id: string, configEpoch: number, slots: [number, number][]) => ({ myId: id, slotOwner: [], replication: { masterHost: null }, nodes: { [id]: { configEpoch, slots } } });
+    const view = (states: Record<string, unknown>): RunView => ({ trace: [], nowUs: 0, processIds: () => Object.keys(states), status: () => "running", state: (pid) => states[pid] as never });
+    expect(checkSlotOwnerEpochUnique(view({ 7001: master("a", 3, [[0, 100]]), 7002: master("b", 7, [[50, 60]]) }))).toEqual([]);
+    const clash = checkSlotOwnerEpochUnique(view({ 7001: master("a", 3, [[0, 100]]), 7002: master("b", 7, [[50, 60]]), 7003: master("c", 3, [[90, 200]]) }));
+    expect(clash.map((f) => f.message)).toEqual(["7001 and 7003 both claim slot 90 with configEpoch 3"]);
   });
 
   it("find nothing wrong in a plain failover with a writer, and no lost write without a fault", () => {

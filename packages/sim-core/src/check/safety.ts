@@ -1,4 +1,5 @@
 import type { ClusterNodeState } from "../cluster/state";
+import { CLUSTER_SLOTS } from "../redis-constants";
 import { clusterNodesOf, isUp } from "./views";
 import { msOf, type Finding, type RunView } from "./findings";
 
@@ -64,30 +65,38 @@ export function checkOneVotePerEpoch(run: RunView): Finding[] {
  * claim; two equal claims left at the end of a run mean the tie-break failed.
  */
 export function checkSlotOwnerEpochUnique(run: RunView): Finding[] {
-  const claims = new Map<string, string>();
+  // Each slot's claims as (owner, configEpoch); almost every slot has one, so the first claim
+  // lives in typed arrays and only later claims go to a list.
+  const firstOwner = new Int32Array(CLUSTER_SLOTS).fill(-1);
+  const firstEpoch = new Float64Array(CLUSTER_SLOTS);
+  const later = new Map<number, { owner: number; epoch: number }[]>();
   const findings: Finding[] = [];
   const masters = clusterNodesOf(run).filter(({ pid }) => isUp(run, pid));
-  for (const { pid, state } of masters) {
+  masters.forEach(({ pid, state }, owner) => {
     const me = state.nodes[state.myId];
-    if (me === undefined || state.replication.masterHost !== null) continue;
+    if (me === undefined || state.replication.masterHost !== null) return;
     for (const [first, last] of me.slots) {
       for (let slot = first; slot <= last; slot++) {
-        const key = `${slot}/${me.configEpoch}`;
-        const other = claims.get(key);
-        if (other === undefined) {
-          claims.set(key, pid);
+        if (firstOwner[slot] === -1) {
+          firstOwner[slot] = owner;
+          firstEpoch[slot] = me.configEpoch;
           continue;
         }
-        findings.push({
-          property: "slotOwnerEpochUnique",
-          kind: "violation",
-          message: `${other} and ${pid} both claim slot ${slot} with configEpoch ${me.configEpoch}`,
-          atMs: msOf(run.nowUs),
-        });
-        break;
+        const claims = [{ owner: firstOwner[slot]!, epoch: firstEpoch[slot]! }, ...(later.get(slot) ?? [])];
+        const same = claims.find((c) => c.epoch === me.configEpoch);
+        if (same !== undefined) {
+          findings.push({
+            property: "slotOwnerEpochUnique",
+            kind: "violation",
+            message: `${masters[same.owner]!.pid} and ${pid} both claim slot ${slot} with configEpoch ${me.configEpoch}`,
+            atMs: msOf(run.nowUs),
+          });
+          return;
+        }
+        later.set(slot, [...(later.get(slot) ?? []), { owner, epoch: me.configEpoch }]);
       }
     }
-  }
+  });
   return findings;
 }
 
