@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { compare, type Comparison } from "./compare";
 import type { CalibrationDrill } from "./drills";
 import { KNOWN_DIFFERENCES } from "./notes";
@@ -85,9 +85,11 @@ export async function calibrate(options: CalibrateOptions): Promise<Comparison> 
   }
   const saved: SavedTrials = { drill: drill.name, redisVersion: version, trials: realTrials };
   writeFileSync(join(workDir, "real-trials.json"), JSON.stringify(saved) + "\n");
-  const pairing = realTrials[0]?.pairing ?? {};
+  // `--cluster create` on one host draws its replica pairing at random: seed k takes the pairing
+  // of real trial k (cycling), so both sides fail over the same shapes as often.
   const simTrials: TrialObservation[] = [];
   for (let seed = 1; seed <= SIM_SEEDS; seed++) {
+    const pairing = realTrials[(seed - 1) % realTrials.length]?.pairing ?? {};
     simTrials.push(drill.kind === "cluster" ? runSimClusterTrial(drill, seed, pairing) : runSimSentinelTrial(drill, seed));
   }
   log(`  ${SIM_SEEDS} simulated trials done; real trials saved in ${join(workDir, "real-trials.json")}`);
@@ -96,7 +98,7 @@ export async function calibrate(options: CalibrateOptions): Promise<Comparison> 
     redisVersion: version,
     command: options.command,
     generatedAt: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
-    workDir,
+    workDir: options.realTrialsFile === undefined ? workDir : dirname(options.realTrialsFile),
     notes: KNOWN_DIFFERENCES[drill.name] ?? [],
   });
   writeAtomically(options.outDir, { [`${drill.name}.md`]: md, [`${drill.name}.json`]: JSON.stringify(fidelityJson(comparison), null, 2) + "\n" });

@@ -76,9 +76,10 @@ export function fidelityMarkdown(c: Comparison, ctx: MarkdownContext): string {
     out.push("```", "", "</details>", "");
   }
 
-  out.push("## Final state", "");
-  for (const [side, counts] of [["real", c.finalStates.real], ["simulated", c.finalStates.sim]] as const) {
-    for (const [sig, n] of counts) out.push(`${side}, ${n} trial(s):`, "", "```", sig, "```", "");
+  out.push("## Final state", "", "Each distinct final state (as a live node's CLUSTER NODES / INFO and the Sentinels report it), with how many trials of each side ended in it.", "");
+  const signatures = [...new Set([...c.finalStates.real.keys(), ...c.finalStates.sim.keys()])];
+  for (const sig of signatures) {
+    out.push(`real ${c.finalStates.real.get(sig) ?? 0} / ${c.realTrials.length} trials, simulated ${c.finalStates.sim.get(sig) ?? 0} / ${c.simTrials.length} seeds:`, "", "```", sig, "```", "");
   }
 
   out.push("## Breaches", "");

@@ -69,6 +69,7 @@ export class ProcessGroup {
     }
     await Promise.all(waits);
     LIVE_GROUPS.delete(this);
+    uninstallSignalHandlers();
   }
 
   /** The synchronous last resort of a signal handler: SIGKILL by pid, no waiting. */
@@ -85,20 +86,34 @@ export class ProcessGroup {
 }
 
 const LIVE_GROUPS = new Set<ProcessGroup>();
-let handlersInstalled = false;
 
-/** On Ctrl-C or a TERM, stop what this process started, then exit as the signal asks (128 + n). */
+/**
+ * On Ctrl-C or a TERM while real processes run, stop what this process started, then exit as the
+ * signal asks (128 + n). Installed only while a group is live, so that otherwise the host (a
+ * test runner, say) keeps its own handling of these signals.
+ */
+const onSigint = () => stopEverythingAndExit("SIGINT", 130);
+const onSigterm = () => stopEverythingAndExit("SIGTERM", 143);
+const onExit = () => {
+  for (const group of LIVE_GROUPS) group.killAllNow();
+};
+
+function stopEverythingAndExit(signal: NodeJS.Signals, code: number): void {
+  for (const group of LIVE_GROUPS) group.killAllNow();
+  process.stderr.write(`\ncalibrate: ${signal}: stopped every Redis process this run started\n`);
+  process.exit(code);
+}
+
 function installSignalHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  const handler = (signal: NodeJS.Signals, code: number) => () => {
-    for (const group of LIVE_GROUPS) group.killAllNow();
-    process.stderr.write(`\ncalibrate: ${signal}: stopped every Redis process this run started\n`);
-    process.exit(code);
-  };
-  process.once("SIGINT", handler("SIGINT", 130));
-  process.once("SIGTERM", handler("SIGTERM", 143));
-  process.once("exit", () => {
-    for (const group of LIVE_GROUPS) group.killAllNow();
-  });
+  if (LIVE_GROUPS.size !== 1) return;
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
+  process.on("exit", onExit);
+}
+
+function uninstallSignalHandlers(): void {
+  if (LIVE_GROUPS.size !== 0) return;
+  process.off("SIGINT", onSigint);
+  process.off("SIGTERM", onSigterm);
+  process.off("exit", onExit);
 }

@@ -1,0 +1,80 @@
+import { accessSync, constants, mkdtempSync, readFileSync } from "node:fs";
+import { createConnection } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  DEBIAN_BINARIES,
+  clusterPhases,
+  killMaster,
+  parseLog,
+  runRealClusterTrial,
+  type ClusterCalibrationDrill,
+  type TrialObservation,
+} from "@failover-lab/calibrate";
+
+/**
+ * The calibration driver and the log parser against real Redis 7.0.15 (Debian's redis-server,
+ * redis-sentinel, redis-tools). A missing binary fails the suite: it never skips (CONTRACTS §6).
+ */
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+
+const workDir = (name: string) => mkdtempSync(join(tmpdir(), `failover-lab-system-${name}-`));
+
+describe("the real Redis binaries", () => {
+  it.each([
+    ["redis-server", DEBIAN_BINARIES.server],
+    ["redis-sentinel", DEBIAN_BINARIES.sentinel],
+    ["redis-cli", DEBIAN_BINARIES.cli],
+  ])("has %s installed and executable (apt-get install redis-server redis-sentinel redis-tools)", (_name, path) => {
+    expect(() => accessSync(path, constants.X_OK)).not.toThrow();
+  });
+});
+
+describe("a real kill-master trial (cluster-node-timeout 2000, kill -9 of 7001)", () => {
+  let trial: TrialObservation;
+
+  it("forms the cluster, kills the master, and stops every process it started", async () => {
+    trial = await runRealClusterTrial(killMaster, DEBIAN_BINARIES, workDir("kill-master"), 1);
+    for (const port of killMaster.ports) expect(await listening(port)).toBe(false);
+  });
+
+  it("reads the pairing back and fails over the victim's replica, in the order CONTRACTS §8 states", () => {
+    expect(Object.keys(trial.pairing).sort()).toHaveLength(3);
+    const replica = Object.entries(trial.pairing).find(([, master]) => master === "7001")![0];
+    const p = clusterPhases(trial, "7001");
+    expect(p.pfailMs).toBeUndefined(); // not logged at loglevel notice
+    expect(p.failMs!).toBeGreaterThanOrEqual(2000); // not before cluster-node-timeout
+    expect(p.failMs!).toBeLessThan(p.electionWonMs!);
+    expect(p.electionWonMs!).toBeLessThanOrEqual(p.clusterOkMs!);
+    expect(trial.events.some((e) => e.node === replica && e.event.type === "electionWon")).toBe(true);
+    expect(trial.final.kind === "cluster" && trial.final.nodes.find((n) => n.port === replica)).toMatchObject({ role: "master", slots: "0-5460" });
+  });
+
+  it("parses every line of every real log (no line without Redis's prefix), and the win as the trace event", () => {
+    for (const [node, path] of Object.entries(trial.logPaths!)) {
+      const lines = parseLog(readFileSync(path, "utf8"), { source: path });
+      expect(lines.length, `${node}'s log`).toBeGreaterThan(5);
+      expect(lines.every((l) => l.pid > 0 && Number.isFinite(l.wallMs))).toBe(true);
+    }
+    const winner = trial.events.find((e) => e.event.type === "electionWon")!;
+    const started = trial.events.filter((e) => e.node === winner.node && e.event.type === "electionStarted").at(-1)!;
+    expect(winner.event).toEqual({ type: "electionWon", epoch: (started.event as { epoch: number }).epoch });
+  });
+
+  it("stops every process by pid when a step fails half-way", async () => {
+    const broken: ClusterCalibrationDrill = { ...killMaster, name: "broken", steps: [{ type: "untilSwitched", withinMs: 1000 }] };
+    await expect(runRealClusterTrial(broken, DEBIAN_BINARIES, workDir("broken"), 1)).rejects.toThrow(/Sentinel drills only/);
+    for (const port of killMaster.ports) expect(await listening(port)).toBe(false);
+  });
+
+});
