@@ -60,6 +60,9 @@ export interface RunOptions {
   readonly mode?: SimulationMode;
 }
 
+/** Steps that only look or wait; every other step acts (a fault, a command). */
+const OBSERVING_STEPS: ReadonlySet<Step["type"]> = new Set(["wait", "until", "expect", "check"]);
+
 /** How long the runner waits for a redis-cli reply before calling the step failed. */
 const CLI_TIMEOUT_MS = 10_000;
 /** How long the runner lets a `redis-cli --cluster` command run (simulated). */
@@ -84,6 +87,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   let lastCli: string[] = [];
   let clients = workloadClients.length;
   const faults: FaultStepAt[] = [];
+  // When the last fault or command began: `until` counts events from there.
+  let lastActionUs = stepsStartUs;
   for (const [index, { step, note }] of scenario.steps.entries()) {
     const atUs = sim.nowUs;
     const atMs = Math.floor(atUs / 1000);
@@ -115,9 +120,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
           sim.runFor(ms(step.ms));
           return { ok: true };
         case "until": {
-          // An event counts from the last fault on: a drill waits for the consequences of
-          // what it did, some of which an earlier wait may already have run past.
-          const sinceUs = faults.at(-1)?.atUs ?? stepsStartUs;
+          // An event counts from the last fault or command on: a drill waits for the
+          // consequences of what it did, some of which an earlier wait may already have run past.
+          const sinceUs = lastActionUs;
           const held = sim.runUntil(() => holds(sim, step.condition, sinceUs), us(sim.nowUs + ms(step.withinMs)));
           return held ? { ok: true } : { ok: false, saw: `not within ${step.withinMs} ms (${describeNow(sim, step.condition)})` };
         }
@@ -135,6 +140,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       }
     })();
     results.push({ text, atMs, atUs, ...result, ...(note === undefined ? {} : { note }) });
+    if (!OBSERVING_STEPS.has(step.type)) lastActionUs = atUs;
   }
   const writes = writesOf(sim, workloadClients);
   return {

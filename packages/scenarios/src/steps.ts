@@ -56,8 +56,8 @@ export type Condition =
 
 /**
  * Run until the condition holds, failing the step if it does not within the time given. An
- * `event` or `sentinelEvent` condition counts events from the last fault step on (from the first
- * step when there was none).
+ * `event` or `sentinelEvent` condition counts events from the last fault or command step on
+ * (from the first step when there was none).
  */
 export interface UntilStep {
   readonly type: "until";
