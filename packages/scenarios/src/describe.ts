@@ -26,7 +26,7 @@ export function describeStep(step: Step): string {
         case "writes": {
           const e = step.expectation;
           const bounds = [e.atLeast === undefined ? null : `at least ${e.atLeast}`, e.atMost === undefined ? null : `at most ${e.atMost}`].filter((b) => b !== null);
-          return `expect writes ${e.measure} ${bounds.join(" and ")}`;
+          return `expect writes ${e.measure}${bounds.length === 0 ? "" : ` ${bounds.join(" and ")}`}`;
         }
         case "clientError":
           return `expect client error ${step.expectation.error}`;
