@@ -50,6 +50,7 @@ function flowStyle(doc: Document): void {
   if (isMap(topology)) for (const pair of topology.items) if (isCollection(pair.value)) flowAll(pair.value);
   const workload = root.get("workload", true);
   if (isSeq(workload)) for (const item of workload.items) flowAll(item as Node);
+  if (isMap(workload)) for (const pair of workload.items) if (isCollection(pair.value)) flowAll(pair.value);
   const steps = root.get("steps", true);
   if (isSeq(steps)) {
     for (const item of steps.items) {
