@@ -25,6 +25,8 @@ interface Api {
   cursorUs: number;
   endUs: number;
   seek(atUs: number): void;
+  /** Zooms the timeline to [fromUs, toUs]. */
+  showSpan(fromUs: number, toUs: number): void;
   /** The instant of the first trace record of `type` (on `node`), for tests and links. */
   firstEvent(type: string, node?: string): number | null;
   errors: string[];
@@ -242,6 +244,7 @@ async function main(): Promise<void> {
 
   window.failoverLab.endUs = data.endUs;
   window.failoverLab.seek = (atUs) => seek(atUs);
+  window.failoverLab.showSpan = (fromUs, toUs) => timeline.showSpan(fromUs, toUs);
   window.failoverLab.firstEvent = (type, node) => data.trace.find((r) => r.type === type && (node === undefined || r.node === node))?.atUs ?? null;
   timeline.setFilter({ kinds: enabledKinds, node: null });
   seek(0);
@@ -279,7 +282,7 @@ function isFault(stepText: string): boolean {
   return FAULT_WORDS.test(stepText);
 }
 
-window.failoverLab = { ready: false, cursorUs: 0, endUs: 0, seek: () => undefined, firstEvent: () => null, errors: [] };
+window.failoverLab = { ready: false, cursorUs: 0, endUs: 0, seek: () => undefined, showSpan: () => undefined, firstEvent: () => null, errors: [] };
 window.addEventListener("error", (event) => window.failoverLab.errors.push(String(event.message)));
 main().catch((error: unknown) => {
   const message = error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error);
