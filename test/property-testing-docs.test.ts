@@ -9,6 +9,7 @@ import { checkRun } from "@failover-lab/sim-core/check";
 import { fuzzCaseToScenario, runFuzzCase } from "@failover-lab/scenarios/fuzz";
 import { runScenario } from "@failover-lab/scenarios";
 import { scenarioToYaml } from "@failover-lab/scenarios/file";
+import { readFileSync } from "node:fs";
 
 describe("docs/property-testing.md", () => {
   // Example 1
@@ -71,5 +72,16 @@ describe("docs/property-testing.md", () => {
     // A master killed without persistence and restarted before its replica takes over comes
     // back empty, and its replica resyncs from it: Redis loses every write of those slots.
     expect(result.failed).toBe(true);
+  });
+
+  it("prints exactly these tests and imports (the page and this file change together)", () => {
+    const page = readFileSync(new URL("../docs/property-testing.md", import.meta.url), "utf8");
+    const self = readFileSync(new URL(import.meta.url), "utf8");
+    const blocks = [...page.matchAll(/```ts\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
+    expect(blocks).toHaveLength(4);
+    for (const block of blocks) {
+      const indented = block.startsWith("it(") ? block.split("\n").map((l) => (l === "" ? l : `  ${l}`)).join("\n") : block;
+      expect(self).toContain(indented);
+    }
   });
 });
