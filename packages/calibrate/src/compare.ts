@@ -87,13 +87,14 @@ export function compare(drill: CalibrationDrill, gate: GateName, realTrials: rea
   const r0 = realTrials[0];
   const s0 = simTrials[0];
   if (r0 !== undefined && s0 !== undefined) {
-    const nodes = [...new Set([...r0.events, ...s0.events].map((e) => e.node))].sort((a, b) => Number(a) - Number(b));
-    for (const node of nodes) {
+    const realRoles = roleNames(r0, drill);
+    const simRoles = roleNames(s0, drill);
+    const labels = [...new Set([...realRoles.values(), ...simRoles.values()])];
+    for (const label of labels) {
       // PFAIL is debug-level: a real log at notice never shows it, so it is no difference.
-      const shown = (t: TrialObservation) => t.events.filter((e) => e.node === node && e.atMs >= 0 && e.event.type !== "nodePossiblyFailing").map((e) => shape(e, t, drill));
-      const real = collapse(shown(r0));
-      const sim = collapse(shown(s0));
-      sequences[node] = diff(real, sim);
+      const shown = (t: TrialObservation, roles: ReadonlyMap<string, string>) =>
+        t.events.filter((e) => roles.get(e.node) === label && e.atMs >= 0 && e.event.type !== "nodePossiblyFailing").map((e) => shape(e, t, drill));
+      sequences[label] = diff(collapse(shown(r0, realRoles)), collapse(shown(s0, simRoles)));
     }
   }
 
@@ -150,9 +151,9 @@ export function shape(e: ObservedEvent, trial: TrialObservation, drill: Calibrat
     case "failStateCleared":
       return `clears FAIL of ${port(ev.peer)} (${ev.reason})`;
     case "connectingToMaster":
-      return `connecting to MASTER ${ev.master}`;
+      return `connecting to MASTER ${newMasterLabel(ev.master, drill)}`;
     case "replicaAsksForSync":
-      return `replica ${ev.replica} asks for sync`;
+      return `replica ${newMasterLabel(ev.replica, drill)} asks for sync`;
     case "newEpoch":
       return `+new-epoch ${ev.epoch}`;
     case "voteForLeader":
@@ -167,6 +168,29 @@ export function shape(e: ObservedEvent, trial: TrialObservation, drill: Calibrat
       if ("instance" in ev) return `${ev.type} ${ev.instance.kind} ${ev.instance.kind === "sentinel" ? "" : newMasterLabel(String(ev.instance.port), drill)}`.trim();
       return ev.type;
   }
+}
+
+/**
+ * What each process is called in the sequence comparison. A cluster trial and its seed share the
+ * pairing, so ports match. In a Sentinel drill the leader and the promoted replica differ from
+ * run to run, so processes are named by what they did: the leader, the followers (by port), the
+ * old master, the promoted replica, the other replica.
+ */
+function roleNames(trial: TrialObservation, drill: CalibrationDrill): Map<string, string> {
+  const names = new Map<string, string>();
+  const nodes = [...new Set(trial.events.map((e) => e.node))].sort((a, b) => Number(a) - Number(b));
+  if (drill.kind === "cluster") {
+    for (const n of nodes) names.set(n, n);
+    return names;
+  }
+  const leader = trial.events.find((e) => e.atMs >= 0 && e.event.type === "electedLeader")?.node;
+  const promoted = trial.final.kind === "sentinel" ? Object.entries(trial.final.servers).find(([, s]) => s.role === "master")?.[0] : undefined;
+  let follower = 0;
+  for (const port of drill.sentinels.map(String)) names.set(port, port === leader ? "leader Sentinel" : `follower Sentinel ${++follower}`);
+  for (const port of [drill.master, ...drill.replicas].map(String)) {
+    names.set(port, port === String(drill.master) ? `old master ${port}` : port === promoted ? "promoted replica" : "other replica");
+  }
+  return names;
 }
 
 /** In a Sentinel drill the promoted replica may differ between runs (run id order): name it by role. */

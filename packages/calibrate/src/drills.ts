@@ -4,6 +4,15 @@
  * vocabulary (CONTRACTS §4); the few steps beyond faults are what a real run can also do.
  */
 
+/**
+ * Both sides wait a random 0–1000 ms (one Sentinel PING period) before the first fault, so that
+ * it lands at an arbitrary phase of the nodes' 100 ms cron and 1 s PING schedules. Without it the
+ * phase is whatever each side's set-up happens to leave — fixed in the simulator, clustered in a
+ * real run (docs/observations/sentinel-7.0.15: nine real +sdown samples within 180 ms) — and the
+ * two distributions would differ for a reason that is neither Redis nor the model.
+ */
+export const FAULT_PHASE_SPREAD_MS = 1000;
+
 export type CalibrationStep =
   /** `kill -9`, `SHUTDOWN`, SIGSTOP, SIGCONT, start again from the same config. */
   | { readonly type: "kill" | "shutdown" | "pause" | "resume" | "restart"; readonly node: number }

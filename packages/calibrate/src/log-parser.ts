@@ -291,6 +291,9 @@ const RULES: readonly Rule[] = [
     build: (m) => ev({ type: "psyncSecondIdTooFar", replica: "", requestedOffset: num(m[1]), secondReplidOffset: num(m[2]) }, ["replica"]),
   },
   { pattern: new RegExp(`^Connection with (?:replica|slave) ${ADDR} lost\\.$`), build: (m) => ev({ type: "replicaLinkLost", replica: processOf(m[1]!) }) },
+  // replicationGetSlaveName: when the replica already closed its end, getpeername fails and 7.0.15
+  // names the client by id (a paused master resuming after its replicas left prints this).
+  { pattern: /^Connection with (?:replica|slave) client id #\d+ lost\.$/, build: () => ev({ type: "replicaLinkLost", replica: "" }, ["replica"]) },
   { pattern: new RegExp(`^Synchronization with (?:replica|slave) ${ADDR} succeeded$`), build: (m) => ev({ type: "replicaSyncSucceeded", replica: processOf(m[1]!) }) },
 
   // ---- sentinel.c ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import {
 import { clusterInfo, clusterNodes } from "@failover-lab/sim-core/replies";
 import type { TraceEvent } from "@failover-lab/sim-core/trace";
 import { logMessages } from "@failover-lab/report";
-import type { CalibrationStep, ClusterCalibrationDrill, SentinelCalibrationDrill } from "./drills";
+import { FAULT_PHASE_SPREAD_MS, type CalibrationStep, type ClusterCalibrationDrill, type SentinelCalibrationDrill } from "./drills";
 import { PARSED_EVENT_TYPES } from "./log-parser";
 import { parseClusterNodes, type ClusterFinalState, type ObservedEvent, type SentinelFinalState, type TrialObservation } from "./observation";
 
@@ -72,7 +72,11 @@ function applySimStep(step: CalibrationStep, c: SimStepContext): void {
     case "pause":
     case "resume":
     case "restart":
-      if (c.faultUs === null && (step.type === "kill" || step.type === "shutdown" || step.type === "pause")) c.faultUs = sim.nowUs;
+      if (c.faultUs === null && (step.type === "kill" || step.type === "shutdown" || step.type === "pause")) {
+        // drills.ts FAULT_PHASE_SPREAD_MS: the same random phase the real driver gives its fault.
+        sim.runFor(us(sim.stream("calibrate/fault-phase").int(FAULT_PHASE_SPREAD_MS * 1000)));
+        c.faultUs = sim.nowUs;
+      }
       sim.apply({ type: step.type, node: String(step.node) });
       return;
     case "cli": {

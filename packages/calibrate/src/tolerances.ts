@@ -48,7 +48,7 @@ export const TOLERANCES: Readonly<Record<string, DrillTolerances>> = {
   },
   "paused-master": {
     ci: { trials: 1, medianWithin: 0.25, phases: ["sdownMs", "odownMs", "switchMasterMs"] },
-    declared: { trials: 5, medianWithin: 0.15, phases: ["sdownMs", "odownMs", "switchMasterMs"] },
+    declared: { trials: 10, medianWithin: 0.15, phases: ["sdownMs", "odownMs", "switchMasterMs"] },
     sameFinalState: true,
     sameWinnerSequence: false,
   },

@@ -51,6 +51,12 @@ describe("the log parser on real Redis 7.0.15 logs", () => {
     expect(events.find((e) => e.type === "monitor")).toMatchObject({ quorum: 2, instance: { kind: "master", name: "mymaster", port: 6400, master: null } });
   });
 
+  it("reads a replica link lost when Redis could only name the client by id", () => {
+    const [line] = parseLog("21446:M 26 Nov 2026 16:20:58.465 # Connection with replica client id #4 lost.");
+    expect(line!.event).toEqual({ type: "replicaLinkLost", replica: "" });
+    expect(line!.inferred).toEqual(["replica"]);
+  });
+
   it("keeps the lines it does not know, with their time, as event null", () => {
     const lines = parseLog(fixture("paused-master-26400.log.txt"));
     const saved = lines.filter((l) => l.text === "Sentinel new configuration saved on disk");

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { CalibrationStep } from "../drills";
+import { FAULT_PHASE_SPREAD_MS, type CalibrationStep } from "../drills";
 import { parseLog } from "../log-parser";
 import type { ObservedEvent } from "../observation";
 import type { ProcessGroup } from "./processes";
@@ -22,6 +22,9 @@ const SHUTDOWN_LIMIT_MS = 15_000;
 
 /** One step on real processes, with the same meaning the simulator gives it (CONTRACTS §4). */
 export async function applyStep(step: CalibrationStep, context: RealRunContext): Promise<void> {
+  // drills.ts FAULT_PHASE_SPREAD_MS: the first fault waits a random phase, as the simulated one does.
+  const isFirstFault = context.faultWallMs === null && (step.type === "kill" || step.type === "pause" || step.type === "shutdown");
+  if (isFirstFault) await sleep(Math.random() * FAULT_PHASE_SPREAD_MS);
   const markFault = () => {
     if (context.faultWallMs === null) context.faultWallMs = Date.now();
   };
