@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { library, runScenario } from "@failover-lab/scenarios";
+import { story } from "../cli/story";
+import { logLinesOf } from "../cli/log-lines";
+
+/**
+ * The terminal story of every library drill: its title, its narrative, every step in order with
+ * what it printed, the servers' (and Sentinels') Redis log lines between them, what the clients
+ * saw, and the measures and writes at the end.
+ */
+describe.each(library.map((s) => [s.name, s] as const))("the story of %s", (_name, scenario) => {
+  const run = runScenario(scenario, { seed: 1 });
+  const lines = story(scenario, run, { logLines: logLinesOf(run.sim.trace) });
+  const text = lines.join("\n");
+
+  it("opens with the title and the whole narrative", () => {
+    expect(lines[0]).toBe(`${scenario.name} — ${scenario.title}`);
+    const words = scenario.narrative.split(/\s+/);
+    expect(text.replace(/\s+/g, " ")).toContain(words.join(" "));
+  });
+
+  it("prints every step, in order, each with its note", () => {
+    let from = 0;
+    for (const [i, step] of run.steps.entries()) {
+      const at = lines.findIndex((l, j) => j >= from && l.endsWith(`   ${step.text}`));
+      expect(at, `step ${i + 1}: ${step.text}`).toBeGreaterThanOrEqual(from);
+      const note = scenario.steps[i]!.note;
+      if (note !== undefined) expect(lines[at - 1]).toBe(`## ${note}`);
+      from = at + 1;
+    }
+    expect(text).toContain(`Every expectation held (${run.steps.length} steps).`);
+  });
+
+  it("shows the Redis log lines of the servers between the steps, and what the clients saw", () => {
+    const ports = scenario.topology.kind === "cluster" ? scenario.topology.ports : [scenario.topology.master, ...scenario.topology.sentinels];
+    for (const port of ports) expect(lines.some((l) => new RegExp(`^ +${port}:[MSX] \\d\\d \\w{3} 2026 `).test(l)), `log of ${port}`).toBe(true);
+    if (scenario.workload !== undefined) {
+      expect(lines.some((l) => /^ +client-1: /.test(l))).toBe(true);
+      expect(text).toContain(`writes: ${run.writes!.acked} acknowledged, ${run.writes!.lost} lost`);
+    }
+  });
+
+  it("ends with the phases measured after each fault on a master, and the seed and trace hash", () => {
+    for (const m of run.measures) {
+      const phases = (["pfailMs", "failMs", "electionWonMs", "clusterOkMs", "sdownMs", "odownMs", "switchMasterMs"] as const).filter((k) => m[k] !== undefined);
+      if (phases.length > 0) expect(text).toContain(`step ${m.step + 1} (${m.fault} at`);
+    }
+    expect(lines.at(-1)).toBe(`seed 1  trace hash ${run.sim.traceHash()}`);
+  });
+});
