@@ -155,6 +155,19 @@ describe("writeRunFolder", () => {
     expect(leftovers(work)).toEqual([]);
   });
 
+  it("writes the same bytes for the same scenario and seed (trace, messages, patches, logs)", () => {
+    const { scenario } = parseScenarioYaml(SENTINEL_FILE, "tiny.yaml");
+    const [a, b] = ["same-a", "same-b"].map((name) => {
+      const run = runScenario(scenario, { seed: "3", mode: "trace" });
+      const out = join(work, name);
+      writeRunFolder(out, scenario, run, summaryOf(run, 0), []);
+      return out;
+    });
+    for (const f of ["trace.jsonl", "messages.jsonl", "patches.jsonl", "logs/26400.log", "logs/6400.log"]) {
+      expect(readFileSync(join(b!, f)).equals(readFileSync(join(a!, f))), f).toBe(true);
+    }
+  });
+
   it("writes extra files through the hook", () => {
     const { scenario } = parseScenarioYaml(SENTINEL_FILE, "tiny.yaml");
     const run = runScenario(scenario, { seed: "1", mode: "trace" });

@@ -130,6 +130,11 @@ describe("scenario file errors", () => {
     expectProblem("name: x\ntopology:\n  kind: clustr\n  ports: [7001]\nsteps: []\n", 3, 'unknown kind "clustr"', "expected one of: cluster, sentinel", 'did you mean "cluster"?');
   });
 
+  it("reports a step given without its arguments, with an example of how it is written", () => {
+    expectProblem(file("  - wait: 1s\n  - kill"), 9, '"kill" needs its arguments', "expected e.g. - kill: 7001");
+    expectProblem(file("  - until:"), 8, '"until" needs its arguments', "within: 60s");
+  });
+
   it("reports two steps in one list item", () => {
     expectProblem(file("  - kill: 7001\n    wait: 20s"), 9, 'unexpected key "wait" beside "kill"', "one step per list item");
   });

@@ -62,6 +62,30 @@ void everyKindNamed;
 
 export const STEP_KINDS = Object.keys(STEP_KIND_NAMES) as StepKind[];
 
+/** How each step is written, for messages about a step given without its arguments. */
+const STEP_EXAMPLES: Readonly<Record<StepKind, string>> = {
+  kill: "- kill: 7001",
+  shutdown: "- shutdown: 7001",
+  pause: "- pause: 7001",
+  resume: "- resume: 7001",
+  restart: "- restart: 7001",
+  partition: "- partition: [[7001, client-1], rest]",
+  heal: "- heal",
+  delay: "- delay: {from: 7001, to: 7004, extra: 200ms}",
+  loss: "- loss: {from: 7001, to: 7004, rate: 0.3}",
+  clog: "- clog: {from: 7001, to: 7004}",
+  unclog: "- unclog: {from: 7001, to: 7004}",
+  hold: "- hold: {name: h1, from: 7001, to: 7004}",
+  release: "- release: h1",
+  clockJump: "- clockJump: {node: 26400, by: 40s}",
+  cli: '- cli: {port: 7002, cmd: "CLUSTER FAILOVER"}',
+  check: "- check: 7001",
+  admin: '- admin: "add-node 127.0.0.1:7007 127.0.0.1:7001"',
+  wait: "- wait: 20s",
+  until: "- until: {role: {port: 7004, is: master}, within: 60s}",
+  expect: "- expect: {role: {port: 7004, is: master}}",
+};
+
 /** Other spellings a file may use: `drop` is what issue #6 calls `loss` (CONTRACTS §4). */
 const STEP_ALIASES: Readonly<Record<string, StepKind>> = { drop: "loss" };
 
@@ -199,6 +223,10 @@ function parseStep(item: unknown, path: Path, args: Args, conditions: Conditions
   }
   const [key, value] = known[0]!;
   const kind = kindOf(key)!;
+  if (value === null && kind !== "heal") {
+    problems.add(path, `"${key}" needs its arguments (expected e.g. ${STEP_EXAMPLES[kind]})`);
+    return undefined;
+  }
   const at: Path = bare ? path : [...path, key];
   const step = parseStepArgs(kind, value, at, args, conditions, problems);
   if (step === undefined) return undefined;
