@@ -76,7 +76,11 @@ export async function seek(page: Page, atUs: number): Promise<void> {
 /** Zooms the timeline to [fromUs, toUs] and waits for it to be drawn. */
 export async function showSpan(page: Page, fromUs: number, toUs: number): Promise<void> {
   await page.evaluate(([from, to]) => (globalThis as unknown as { failoverLab: LabApi }).failoverLab.showSpan(from!, to!), [fromUs, toUs]);
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  // Two animation frames: the zoom's redraw has happened.
+  await page.evaluate(() => {
+    const frame = (callback: () => void): number => (globalThis as unknown as { requestAnimationFrame(callback: () => void): number }).requestAnimationFrame(callback);
+    return new Promise<void>((resolve) => frame(() => frame(resolve)));
+  });
 }
 
 /** The `data-*` of a node's card in the panel. */
