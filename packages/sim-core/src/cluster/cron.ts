@@ -21,13 +21,18 @@ export function clusterCron(s: ClusterNodeState, nodeTimeoutMs: number, nowMs: n
 
   // 1. Count PFAIL nodes (for gossip), drop stale handshakes, and open a link to every node
   // that has none — a dead peer gets a fresh connect attempt every tick.
-  for (const id of [...s.nodeOrder]) {
+  // (By index, without a copy of nodeOrder: a dropped handshake is the entry at `i` itself, and
+  // the next one then moves into `i`. At 1000 nodes the copy cost 10,000 arrays per second.)
+  const order = s.nodeOrder;
+  for (let i = 0; i < order.length; i++) {
+    const id = order[i]!;
     const node = s.nodes[id]!;
-    if ((node.flags & (NODE_MYSELF | NODE_NOADDR)) !== 0) continue;
-    if ((node.flags & NODE_PFAIL) !== 0) s.statsPfailNodes++;
-    if ((node.flags & NODE_HANDSHAKE) !== 0 && nowMs - node.ctimeMs > handshakeTimeoutMs) {
+    const flags = node.flags;
+    if ((flags & (NODE_MYSELF | NODE_NOADDR)) !== 0) continue;
+    if ((flags & NODE_PFAIL) !== 0) s.statsPfailNodes++;
+    if ((flags & NODE_HANDSHAKE) !== 0 && nowMs - node.ctimeMs > handshakeTimeoutMs) {
       delete s.nodes[id];
-      s.nodeOrder.splice(s.nodeOrder.indexOf(id), 1);
+      order.splice(i--, 1);
       continue;
     }
     if (node.link === null) createLink(s, node, ctx, nowMs);

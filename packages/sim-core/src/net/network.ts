@@ -194,7 +194,8 @@ interface Hold {
 }
 
 export class Network {
-  private readonly links = new Map<string, Link>();
+  /** Links by sender, then by receiver (no key string to build and hash per connect). */
+  private readonly links = new Map<ProcessId, Map<ProcessId, Link>>();
   private readonly connections = new ConnectionTable<Connection>();
   private readonly latencyStreams = new Map<ProcessId, RandomStream>();
   private readonly partitions: CompiledPartition[] = [];
@@ -364,8 +365,9 @@ export class Network {
   // ---- links and faults -------------------------------------------------------------------
 
   private link(from: ProcessId, to: ProcessId): Link {
-    const key = from + "\u0000" + to;
-    let link = this.links.get(key);
+    let linksFrom = this.links.get(from);
+    if (linksFrom === undefined) this.links.set(from, (linksFrom = new Map()));
+    let link = linksFrom.get(to);
     if (link === undefined) {
       let stream = this.latencyStreams.get(from);
       if (stream === undefined) {
@@ -374,7 +376,7 @@ export class Network {
       }
       link = new Link(from, to, stream);
       link.cut = this.isCut(from, to);
-      this.links.set(key, link);
+      linksFrom.set(to, link);
     }
     return link;
   }
@@ -467,7 +469,7 @@ export class Network {
   }
 
   private recomputeCuts(): void {
-    for (const link of this.links.values()) link.cut = this.isCut(link.from, link.to);
+    for (const linksFrom of this.links.values()) for (const link of linksFrom.values()) link.cut = this.isCut(link.from, link.to);
   }
 
   /** Sends again, in order, what waited behind faults that have lifted. */
