@@ -8,6 +8,8 @@ import { library } from "@failover-lab/scenarios";
 import { registerRun } from "./run-command";
 import { registerCalibrate } from "./calibrate";
 import { registerFuzz } from "./fuzz/command";
+import { registerSweep } from "./sweep";
+import { reportHtmlOutFile } from "./html";
 
 const program = new Command()
   .name("failover-lab")
@@ -23,10 +25,12 @@ program
     for (const s of library) console.log(`${s.name.padEnd(width)}  ${s.title}`);
   });
 
-registerRun(program);
+registerRun(program, { extraOutFiles: [reportHtmlOutFile] });
 
 registerCalibrate(program);
 registerFuzz(program);
+
+registerSweep(program);
 
 try {
   program.parse();
