@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { library, runScenario, type Measure, type RunResult, type Scenario } from "@failover-lab/scenarios";
 
@@ -49,6 +50,11 @@ describe("the drill library", () => {
       expect(s.title.length).toBeGreaterThan(10);
       expect(s.narrative.split(/[.!?]['")]? /).length).toBeGreaterThanOrEqual(3);
     }
+  });
+
+  it("is documented, every drill by name, in docs/drill-library.md", () => {
+    const doc = readFileSync(new URL("../docs/drill-library.md", import.meta.url), "utf8");
+    for (const s of library) expect(doc).toContain(`| \`${s.name}\` |`);
   });
 });
 
