@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { SingleBar } from "cli-progress";
 import { PROPERTY_NAMES, isPropertyName, type PropertyName } from "@failover-lab/sim-core/check";
 import { FAULT_FAMILIES, type FaultFamily } from "@failover-lab/sim-core/fc";
+import { redisConfig } from "@failover-lab/sim-core";
 import { DEFAULT_SWEEP_OPTIONS, type RunOutcome, type SweepOptions } from "./run-one";
 import { shardRange, sweep } from "./sweep";
 import { summaryTable } from "./summary";
@@ -97,6 +98,12 @@ export function registerFuzz(program: Command): void {
 }
 
 async function fuzzCommand(flags: FuzzFlags): Promise<number> {
+  try {
+    redisConfig(flags.config ?? {});
+  } catch (error) {
+    process.stderr.write(`failover-lab fuzz: --config: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
   const options: SweepOptions = {
     properties: flags.property ?? PROPERTY_NAMES,
     sentinel: flags.sentinel === true,

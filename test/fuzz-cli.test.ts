@@ -1,0 +1,63 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/** `failover-lab fuzz` as a user runs it: --json, --shard, finding files, exit codes. */
+const root = join(import.meta.dirname, "..");
+const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(root, "cli", "failover-lab.ts"), ...args], { cwd: root, encoding: "utf8" });
+
+describe("failover-lab fuzz", () => {
+  it("prints one JSON object with runs, wallMs and the findings in seed order, each with its file; exit 0 without a violation", () => {
+    const out = mkdtempSync(join(tmpdir(), "fuzz-cli-"));
+    // Seeds 21…24 of a partition swarm on 3-master clusters (seed 22 loses acknowledged writes).
+    const result = cli("fuzz", "--runs", "4", "--seed", "21", "--workers", "2", "--families", "partition", "--max-masters", "3", "--json", "--out", out);
+    expect(result.status).toBe(0);
+    // Not a terminal: no progress bar on stderr.
+    expect(result.stderr).toBe("");
+    const lines = result.stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const json = JSON.parse(lines[0]!);
+    expect(Object.keys(json).sort()).toEqual(["findings", "runs", "wallMs"]);
+    expect(json.runs).toBe(4);
+    expect(json.wallMs).toBeGreaterThan(0);
+    expect(json.findings.length).toBeGreaterThan(0);
+    const seeds = json.findings.map((f: { seed: number }) => f.seed);
+    expect(seeds).toEqual([...seeds].sort((a, b) => a - b));
+    for (const f of json.findings) {
+      expect(Object.keys(f).sort()).toEqual(["kind", "path", "property", "seed"]);
+      expect(f.seed).toBeGreaterThanOrEqual(21);
+      expect(f.seed).toBeLessThanOrEqual(24);
+      expect(f.kind).toBe("redisBehaviour");
+      expect(existsSync(f.path)).toBe(true);
+      const text = readFileSync(f.path, "utf8");
+      expect(text).toContain(`seed: ${f.seed}`);
+      expect(text).toContain(`kind ${f.kind}`);
+      expect(text.trimEnd().endsWith(`- expect: {property: ${f.property}}`)).toBe(true);
+    }
+  }, 120_000);
+
+  it("runs only its shard's seeds and ends with the summary table", () => {
+    const out = mkdtempSync(join(tmpdir(), "fuzz-cli-"));
+    const result = cli("fuzz", "--runs", "4", "--seed", "21", "--shard", "2/2", "--workers", "1", "--families", "pause", "--max-masters", "3", "--out", out);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^runs {8}2 in [\d.]+ s/);
+    expect(result.stdout).toMatch(/slowest convergence after the last fault: \d+ ms \(seed 2[34]\)/);
+  }, 120_000);
+
+  it("refuses bad flags with exit 2, saying what it expected", () => {
+    const cases: [string[], RegExp][] = [
+      [["--shard", "3/2"], /expected i\/n with 1 ≤ i ≤ n/],
+      [["--property", "safety"], /unknown property "safety" \(expected one of: oneWinnerPerEpoch/],
+      [["--families", "pause,explode"], /unknown fault family "explode"/],
+      [["--runs", "-1"], /expected a number of runs/],
+      [["--config", "cluster-node-timeot=5"], /unknown Redis option "cluster-node-timeot"/],
+    ];
+    for (const [flags, message] of cases) {
+      const result = cli("fuzz", "--runs", "1", ...flags);
+      expect(result.status, flags.join(" ")).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+  }, 120_000);
+});
