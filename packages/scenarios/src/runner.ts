@@ -8,7 +8,7 @@ import {
   redisConfig,
   formatReply,
   ms,
-  sentinel as sentinelNs,
+  sentinel,
   addSentinelTopology,
   redisCliModel,
   us,
@@ -18,7 +18,6 @@ import {
   type SimulationMode,
   type StandaloneState,
   type TraceRecord,
-  type sentinel,
 } from "@failover-lab/sim-core";
 import { clusterCheck } from "@failover-lab/sim-core/replies";
 import { checkRun } from "@failover-lab/sim-core/check";
@@ -261,9 +260,9 @@ function sentinelLinesSince(sim: Simulation, sinceUs: number, sentinelPort: numb
   const trace = sim.trace;
   for (let i = firstAtOrAfter(trace, sinceUs); i < trace.length; i++) {
     const r = trace[i]!;
-    if ((only !== undefined && r.node !== only) || !(r.type in sentinelNs.SENTINEL_EVENT_NAMES)) continue;
+    if ((only !== undefined && r.node !== only) || !(r.type in sentinel.SENTINEL_EVENT_NAMES)) continue;
     const { atUs: _atUs, node: _node, ...event } = r;
-    lines.push(sentinelNs.sentinelEventLine(event as sentinel.SentinelEvent));
+    lines.push(sentinel.sentinelEventLine(event as sentinel.SentinelEvent));
   }
   return lines;
 }
