@@ -31,11 +31,11 @@ describe("scenario validation", () => {
     const bad: Scenario = {
       ...drill001,
       topology: { kind: "sentinel", master: 6400, replicas: [6401], sentinels: [26400], quorum: 0 },
-      steps: [{ step: { type: "wait", ms: Number.POSITIVE_INFINITY } }, { step: { type: "until", condition: { kind: "role", port: 6401, role: "master" }, withinMs: 0 } }],
+      steps: [{ step: { type: "wait", ms: Number.POSITIVE_INFINITY } }, { step: { type: "until", condition: { kind: "role", port: 6401, role: "master" }, withinMs: -1 } }],
     };
     const problems = scenarioProblems(bad);
     expect(problems[0]).toBe("quorum must be a positive integer, got 0");
     expect(problems[1]).toMatch(/^step 1 \(wait .*\): a wait must be a finite, non-negative number of ms/);
-    expect(problems[2]).toMatch(/^step 2 \(until 6401 is master within 0s\): "within" must be a finite, positive number of ms/);
+    expect(problems[2]).toMatch(/^step 2 \(until 6401 is master within -1ms\): "within" must be a finite, non-negative number of ms/);
   });
 });

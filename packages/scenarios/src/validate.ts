@@ -119,6 +119,7 @@ function namedByExpectation(e: Expectation): string[] {
 
 function timeProblems(step: Step): string[] {
   if (step.type === "wait" && !(Number.isFinite(step.ms) && step.ms >= 0)) return [`a wait must be a finite, non-negative number of ms, got ${step.ms}`];
-  if (step.type === "until" && !(Number.isFinite(step.withinMs) && step.withinMs > 0)) return [`"within" must be a finite, positive number of ms, got ${step.withinMs}`];
+  // `within 0s` checks once, now (the file format allows it too).
+  if (step.type === "until" && !(Number.isFinite(step.withinMs) && step.withinMs >= 0)) return [`"within" must be a finite, non-negative number of ms, got ${step.withinMs}`];
   return [];
 }
