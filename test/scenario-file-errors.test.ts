@@ -135,6 +135,13 @@ describe("scenario file errors", () => {
     expectProblem(file("  - until:"), 8, '"until" needs its arguments', "within: 60s");
   });
 
+  it("reports a cluster-only step in a Sentinel group", () => {
+    const sentinelFile = (step: string) => `name: s\ntopology: {kind: sentinel, master: 6400, replicas: [6401], sentinels: [26400], quorum: 1}\nsteps:\n${step}\n`;
+    expectProblem(sentinelFile("  - check: 6400"), 4, "the topology is a Sentinel group, not a cluster");
+    expectProblem(sentinelFile("  - expect: {clusterState: {port: 6400, is: ok}}"), 4, "not a cluster");
+    expectProblem(sentinelFile("  - expect: {sentinelMaster: {sentinel: 6401, is: 6400}}"), 4, "unknown Sentinel 6401", "26400");
+  });
+
   it("reports two steps in one list item", () => {
     expectProblem(file("  - kill: 7001\n    wait: 20s"), 9, 'unexpected key "wait" beside "kill"', "one step per list item");
   });

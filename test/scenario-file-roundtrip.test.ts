@@ -17,6 +17,19 @@ interface Ports {
   readonly sentinels: readonly number[];
   /** Workload clients: client-1 … client-<clients>. */
   readonly clients: number;
+  readonly cluster: boolean;
+}
+
+/** What only a cluster has: a Sentinel group's file may not use these. */
+const CLUSTER_ONLY = new Set(["check", "admin", "clusterState", "checkLine"]);
+/** What only a Sentinel group has. */
+const SENTINEL_ONLY = new Set(["sentinelMaster"]);
+
+/** The arbitraries of a record that fit the topology. */
+function fitting<T>(p: Ports, arbs: Record<string, fc.Arbitrary<T>>): fc.Arbitrary<T>[] {
+  return Object.entries(arbs)
+    .filter(([kind]) => (p.cluster ? !SENTINEL_ONLY.has(kind) : !CLUSTER_ONLY.has(kind)))
+    .map(([, arb]) => arb);
 }
 
 /** Strings as people and fuzzers write them: plain, any Unicode, control characters. */
@@ -64,8 +77,8 @@ const sentinelTopology: fc.Arbitrary<Topology> = fc
 
 function portsOf(topology: Topology): Ports {
   return topology.kind === "cluster"
-    ? { servers: [...topology.ports, ...(topology.extraPorts ?? [])], sentinels: [], clients: 0 }
-    : { servers: [topology.master, ...topology.replicas], sentinels: topology.sentinels, clients: 0 };
+    ? { servers: [...topology.ports, ...(topology.extraPorts ?? [])], sentinels: [], clients: 0, cluster: true }
+    : { servers: [topology.master, ...topology.replicas], sentinels: topology.sentinels, clients: 0, cluster: false };
 }
 
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
@@ -121,7 +134,7 @@ function conditionArbs(p: Ports): { [K in Condition["kind"]]: fc.Arbitrary<Condi
 }
 
 function expectationArbs(p: Ports): { [K in Expectation["kind"]]: fc.Arbitrary<ExpectationOf<K>> } {
-  const conditions = Object.values(conditionArbs(p)).filter((_, i) => p.sentinels.length > 0 || i !== 2) as fc.Arbitrary<Condition>[];
+  const conditions = fitting<Condition>(p, conditionArbs(p));
   const bound = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0)));
   return {
     condition: fc.oneof(...conditions).map((condition) => ({ kind: "condition" as const, condition })),
@@ -142,7 +155,7 @@ function stepArbs(p: Ports): { [K in Step["type"]]: fc.Arbitrary<StepOf<K>> } {
   const node = fc.constantFrom(...processes);
   const pair = fc.tuple(node, node);
   const onNode = <K extends "kill" | "shutdown" | "pause" | "resume" | "restart">(type: K) => node.map((n) => ({ type, node: n }) as StepOf<K>);
-  const conditions = Object.values(conditionArbs(p)).filter((_, i) => p.sentinels.length > 0 || i !== 2) as fc.Arbitrary<Condition>[];
+  const conditions = fitting<Condition>(p, conditionArbs(p));
   const partition = fc
     .record({
       sides: fc.array(fc.nat(2), { minLength: processes.length, maxLength: processes.length }),
@@ -181,7 +194,7 @@ function stepArbs(p: Ports): { [K in Step["type"]]: fc.Arbitrary<StepOf<K>> } {
     check: fc.constantFrom(...p.servers).map((port) => ({ type: "check" as const, port })),
     wait: fc.integer({ min: 1, max: 10_000_000 }).map((ms) => ({ type: "wait" as const, ms })),
     until: fc.tuple(fc.oneof(...conditions), fc.nat(10_000_000)).map(([condition, withinMs]) => ({ type: "until" as const, condition, withinMs })),
-    expect: fc.oneof(...Object.values(expectationArbs(p))).map((expectation) => ({ type: "expect" as const, expectation })),
+    expect: fc.oneof(...fitting<Expectation>(p, expectationArbs(p))).map((expectation) => ({ type: "expect" as const, expectation })),
   };
 }
 
@@ -193,7 +206,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
   })
   .chain(([topology, workloads]) => {
     const clients = workloads === undefined ? 0 : Array.isArray(workloads) ? workloads.length : 1;
-    const step = fc.oneof(...(Object.values(stepArbs({ ...portsOf(topology), clients })) as fc.Arbitrary<Step>[]));
+    const step = fc.oneof(...fitting<Step>({ ...portsOf(topology), clients }, stepArbs({ ...portsOf(topology), clients })));
     return fc
       .record({
         name: fc.string({ minLength: 1 }),

@@ -18,7 +18,11 @@ export interface Known {
   readonly sentinels: readonly number[];
   /** Workload clients, named `client-1` … `client-<clients>` (the runner's names). */
   readonly clients: number;
+  /** A Redis Cluster (else a Sentinel group, where `check`, `admin` and `clusterState` mean nothing). */
+  readonly cluster: boolean;
 }
+
+export const NOT_A_CLUSTER = "the topology is a Sentinel group, not a cluster (expected a step for standalone servers and Sentinels)";
 
 /** Processes that are neither servers nor Sentinels: the workload clients. */
 const CLIENT_NAME = /^client-([1-9]\d*)$/;
@@ -27,10 +31,14 @@ const CLIENT_NAME = /^client-([1-9]\d*)$/;
 
 const portNumber = z.int(want("a port number")).min(1, want("a port number")).max(65_535, want("a port number"));
 
-type PortSet = "server" | "sentinel" | "any";
+type PortSet = "server" | "sentinel" | "any" | "cluster";
 
 function portOf(known: Known | null, set: PortSet) {
   if (known === null) return portNumber;
+  if (set === "cluster") {
+    if (!known.cluster) return portNumber.refine(() => false, { error: NOT_A_CLUSTER });
+    return portOf(known, "server");
+  }
   const allowed = set === "server" ? known.servers : set === "sentinel" ? known.sentinels : [...known.servers, ...known.sentinels];
   const what = set === "server" ? "server" : set === "sentinel" ? "Sentinel" : "server or Sentinel";
   return portNumber.refine((port) => allowed.includes(port), {
@@ -205,7 +213,7 @@ export function knownOf(topology: Topology): { known: Known; problems: [readonly
       if (!servers.includes(Number(port))) problems.push([["configByPort", port], `unknown server ${port} (expected one of: ${servers.join(", ")})`]);
     }
   }
-  return { known: { servers, sentinels, clients: 0 }, problems };
+  return { known: { servers, sentinels, clients: 0, cluster: topology.kind === "cluster" }, problems };
 }
 
 export function workloadSchema(known: Known | null): z.ZodType<Workload> {
@@ -298,8 +306,8 @@ export function stepArgs(known: Known | null) {
     clockJump: mapping({ node, by: duration({ what: "a clock jump" }) }, "a clock jump {node, by}"),
     cli: mapping({ port: portOf(known, "any"), cmd: commandLine }, "a redis-cli command {port, cmd}"),
     /** `admin: "add-node 127.0.0.1:7007 127.0.0.1:7001"`: redis-cli --cluster's arguments. */
-    admin: commandLine,
-    checkPort: portOf(known, "server"),
+    admin: known === null || known.cluster ? commandLine : commandLine.refine(() => false, { error: NOT_A_CLUSTER }),
+    checkPort: portOf(known, "cluster"),
     wait: duration({ minMs: 0, exclusive: true, what: "a wait" }),
     within: duration({ minMs: 0, what: "a time limit" }),
   };
@@ -345,7 +353,7 @@ export function conditionSchemas(known: Known | null): { readonly [K in Conditio
     role: mapping({ port: portOf(known, "server"), is: z.enum(["master", "replica"], want('"master" or "replica"')) }, "a role {port, is}").transform(
       (c): Condition => ({ kind: "role", port: c.port, role: c.is }),
     ),
-    clusterState: mapping({ port: portOf(known, "server"), is: z.enum(["ok", "fail"], want('"ok" or "fail"')) }, "a cluster state {port, is}").transform(
+    clusterState: mapping({ port: portOf(known, "cluster"), is: z.enum(["ok", "fail"], want('"ok" or "fail"')) }, "a cluster state {port, is}").transform(
       (c): Condition => ({ kind: "clusterState", port: c.port, state: c.is }),
     ),
     sentinelMaster: mapping({ sentinel: portOf(known, "sentinel"), is: portOf(known, "server") }, "a Sentinel's master {sentinel, is}").transform(
