@@ -1,4 +1,8 @@
 import fc from "fast-check";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkRun, type Finding } from "@failover-lab/sim-core/check";
 import { faultArb } from "@failover-lab/sim-core/fc";
@@ -113,5 +117,12 @@ describe("a master that votes twice per epoch (test-only switch)", () => {
     const last = replay.steps.at(-1)!;
     expect(last.text).toBe("expect property oneWinnerPerEpoch");
     expect(last.saw).toMatch(/^violation: 2 replicas won the election of epoch/);
-  });
+
+    // And from the command line: `failover-lab run FILE` exits 1 on it.
+    const path = join(mkdtempSync(join(tmpdir(), "broken-vote-")), "finding.yaml");
+    writeFileSync(path, scenarioToYaml(withExpect, { seed: smallest.seed }));
+    const cli = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "cli", "failover-lab.ts"), "run", path], { encoding: "utf8" });
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toMatch(/expectation failed: expect property oneWinnerPerEpoch\n {2}saw: violation: 2 replicas won the election of epoch \d+/);
+  }, 120_000);
 });

@@ -36,6 +36,13 @@ describe("failover-lab fuzz", () => {
       expect(text).toContain(`kind ${f.kind}`);
       expect(text.trimEnd().endsWith(`- expect: {property: ${f.property}}`)).toBe(true);
     }
+    // `run FILE` replays the first finding: the same history, so the same finding, and exit 1.
+    const first = json.findings[0];
+    const narrative = /^narrative: "(.*)"$/m.exec(readFileSync(first.path, "utf8"))![1]!;
+    const replay = cli("run", first.path);
+    expect(replay.status).toBe(1);
+    expect(replay.stderr).toContain(`expectation failed: expect property ${first.property}`);
+    expect(replay.stderr).toContain(`saw: redisBehaviour: ${narrative}`);
   }, 120_000);
 
   it("runs only its shard's seeds and ends with the summary table", () => {
