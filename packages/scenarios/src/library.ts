@@ -2,6 +2,7 @@ import { drill000 } from "./drills/drill-000";
 import { drill001 } from "./drills/drill-001";
 import { drill002 } from "./drills/drill-002";
 import { drill003 } from "./drills/drill-003";
+import { drill004 } from "./drills/drill-004";
 import { allReplicasThenMaster } from "./drills/all-replicas-then-master";
 import { flappingNetwork } from "./drills/flapping-network";
 import { minorityPartition } from "./drills/minority-partition";
@@ -11,7 +12,7 @@ import { staleReplica } from "./drills/stale-replica";
 import type { Scenario } from "./steps";
 
 /** The articles' drills, in article order. */
-export const articleDrills: readonly Scenario[] = [drill000, drill001, drill002, drill003];
+export const articleDrills: readonly Scenario[] = [drill000, drill001, drill002, drill003, drill004];
 
 /** Classic failure modes for teaching, each with a narrative of what to watch for. */
 export const failureModes: readonly Scenario[] = [minorityPartition, allReplicasThenMaster, staleReplica, replicaRace, sentinelLowQuorum, flappingNetwork];

@@ -105,7 +105,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
           // redis-cli --cluster …: runs to its end (a reshard of many slots takes simulated seconds).
           const id = `client-${++clients}`;
           sim.addProcess(id, clusterAdminModel(step.argv.map((a) => withNodeIds(sim, a))));
-          const ended = sim.runUntil(() => sim.status(id) !== "running", us(sim.nowUs + ms(ADMIN_TIMEOUT_MS)));
+          let seen = sim.trace.length;
+          const exited = (): boolean => {
+            const trace = sim.trace;
+            for (; seen < trace.length; seen++) if (trace[seen]!.node === id && trace[seen]!.type === "clusterAdminExited") return true;
+            return false;
+          };
+          const ended = sim.runUntil(exited, us(sim.nowUs + ms(ADMIN_TIMEOUT_MS)));
           lastCli = adminOutput(sim, id);
           return ended ? { ok: true, output: lastCli } : { ok: false, output: lastCli, saw: `still running after ${ADMIN_TIMEOUT_MS} ms` };
         }
@@ -184,7 +190,7 @@ function buildTopology(sim: Simulation, scenario: Scenario): void {
 
 /** The servers of a topology (not its Sentinels). */
 export function serverPorts(t: Topology): readonly number[] {
-  return t.kind === "cluster" ? t.ports : [t.master, ...t.replicas];
+  return t.kind === "cluster" ? [...t.ports, ...(t.extraPorts ?? [])] : [t.master, ...t.replicas];
 }
 
 function settled(sim: Simulation, t: Topology): boolean {

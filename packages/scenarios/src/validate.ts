@@ -20,7 +20,7 @@ export class ScenarioError extends Error {
 /** Every process a step may name: the servers, the Sentinels, and the workload clients. */
 export function processesOf(scenario: Scenario): string[] {
   const t = scenario.topology;
-  const servers = t.kind === "cluster" ? t.ports : [t.master, ...t.replicas, ...t.sentinels];
+  const servers = t.kind === "cluster" ? [...t.ports, ...(t.extraPorts ?? [])] : [t.master, ...t.replicas, ...t.sentinels];
   return [...servers.map(String), ...workloadsOf(scenario).map((_, i) => `client-${i + 1}`)];
 }
 

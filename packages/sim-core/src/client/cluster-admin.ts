@@ -220,7 +220,7 @@ function print(ctx: AdminCtx, ...lines: string[]): void {
 }
 
 function send(ctx: AdminCtx, conn: ConnId, id: number, argv: readonly string[]): void {
-  const message: ClientMessage = { type: "command", id, argv };
+  const message: ClientMessage = { type: "command", id, argv: [...argv] };
   ctx.send(conn, message);
 }
 

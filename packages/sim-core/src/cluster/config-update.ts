@@ -3,9 +3,12 @@ import { keyHashSlot } from "./key-slot";
 import { buildHeader, sendOn, type BusCtx } from "./bus";
 import { NODE_MASTER, NODE_MIGRATE_TO, NODE_MYSELF, NODE_REPLICA } from "./flags";
 import type { BusHeader } from "./messages";
-import { rangesOwnedBy, slotCount, type SlotRanges } from "./slots";
+import { rangesOwnedBy, slotCount, withSlot, withoutSlot, type SlotRanges } from "./slots";
 import { TODO_FSYNC_CONFIG, TODO_SAVE_CONFIG, TODO_UPDATE_STATE, isMaster, isReplica, myself, type ClusterNodeState, type NodeId, type NodeView } from "./state";
 import { replicationSetMasterOf } from "./replication-view";
+
+/** Up to this many slots moved by one claim are updated in place (see updateSlotsConfigWith). */
+const FEW_MOVED_SLOTS = 16;
 
 /**
  * How slot ownership and roles change hands: the highest configEpoch wins each slot
@@ -81,6 +84,8 @@ export function updateSlotsConfigWith(s: ClusterNodeState, sender: NodeView, sen
   let dirtySlots: number[] = [];
   const slotsWithKeys = isMaster(me) ? slotsHoldingKeys(s) : new Set<number>();
   const affected = new Set<NodeId>([sender.id]);
+  /** Pairs of (slot, previous owner) that went to the sender. */
+  const moved: (number | NodeId | null)[] = [];
   for (const [first, last] of slots) {
     for (let slot = first; slot <= last; slot++) {
       const ownerId = s.slotOwner[slot] ?? null;
@@ -94,11 +99,28 @@ export function updateSlotsConfigWith(s: ClusterNodeState, sender: NodeView, sen
         }
         if (ownerId !== null) affected.add(ownerId);
         s.slotOwner[slot] = sender.id;
+        moved.push(slot, ownerId);
         s.todoBeforeSleep |= TODO_SAVE_CONFIG | TODO_UPDATE_STATE | TODO_FSYNC_CONFIG;
       }
     }
   }
-  refreshOwnedSlots(s, affected);
+  // A few slots changing hands (a reshard's one slot at a time) update the owners' sets in
+  // place; many (a failover's whole range) recompute them from the table.
+  if (moved.length <= 2 * FEW_MOVED_SLOTS) {
+    for (let i = 0; i < moved.length; i += 2) {
+      const slot = moved[i] as number;
+      const from = moved[i + 1] as NodeId | null;
+      const old = from === null ? undefined : s.nodes[from];
+      if (old !== undefined) {
+        old.slots = withoutSlot(old.slots, slot);
+        old.numSlots = slotCount(old.slots);
+      }
+      sender.slots = withSlot(sender.slots, slot);
+      sender.numSlots = slotCount(sender.slots);
+    }
+  } else {
+    refreshOwnedSlots(s, affected);
+  }
 
   const senderSlots = slotCount(slots);
   if (newMaster !== null && curMaster !== undefined && curMaster.numSlots === 0 && (s.config["cluster-allow-replica-migration"] || senderSlots === migratedOurSlots)) {

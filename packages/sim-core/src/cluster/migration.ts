@@ -5,11 +5,11 @@ import { CLUSTER_BLACKLIST_TTL_S, CLUSTER_SLOTS } from "../redis-constants";
 import * as replication from "../replication";
 import { NODE_IP } from "../replies/cluster-nodes";
 import { broadcastPong, type BusCtx } from "./bus";
-import { becomeReplicaOf, bindSlots, bumpConfigEpochWithoutConsensus, setNodeAsMaster } from "./config-update";
+import { becomeReplicaOf, bumpConfigEpochWithoutConsensus, setNodeAsMaster } from "./config-update";
 import { deleteNode } from "./handshake";
 import { keyHashSlot } from "./key-slot";
 import { NODE_MIGRATE_TO } from "./flags";
-import { NO_SLOTS, slotRanges } from "./slots";
+import { NO_SLOTS, withSlot, withoutSlot } from "./slots";
 import { TODO_FSYNC_CONFIG, TODO_SAVE_CONFIG, TODO_UPDATE_STATE, isMaster, isReplica, myself, type ClusterNodeState, type NodeId } from "./state";
 
 /**
@@ -88,7 +88,7 @@ export function clusterSetSlot(s: ClusterNodeState, args: readonly string[], ctx
     // Closing a migration with no keys left clears the migrating state.
     if (keys === 0) delete s.migratingSlotsTo[slot];
     const slotWasMine = s.slotOwner[slot] === s.myId;
-    bindSlots(s, n.id, slotRanges([slot]));
+    assignSlot(s, slot, n.id);
     // A master left without slots follows the node that took the last one (7.0's
     // cluster-allow-replica-migration rule in clusterCommand "setslot").
     if (slotWasMine && n.id !== s.myId && me.numSlots === 0 && s.config["cluster-allow-replica-migration"]) {
@@ -108,6 +108,26 @@ export function clusterSetSlot(s: ClusterNodeState, args: readonly string[], ctx
   }
   s.todoBeforeSleep |= TODO_SAVE_CONFIG | TODO_UPDATE_STATE;
   return ok;
+}
+
+/**
+ * clusterDelSlot + clusterAddSlot for one slot: the two owners' slot sets change by one slot,
+ * without rescanning the table (a reshard does this thousands of times on every master).
+ */
+function assignSlot(s: ClusterNodeState, slot: number, owner: NodeId): void {
+  const previous = s.slotOwner[slot] ?? null;
+  if (previous === owner) return;
+  if (previous !== null) {
+    const old = s.nodes[previous];
+    if (old !== undefined) {
+      old.slots = withoutSlot(old.slots, slot);
+      old.numSlots--;
+    }
+  }
+  s.slotOwner[slot] = owner;
+  const next = s.nodes[owner]!;
+  next.slots = withSlot(next.slots, slot);
+  next.numSlots++;
 }
 
 /** CLUSTER COUNTKEYSINSLOT <slot>. */

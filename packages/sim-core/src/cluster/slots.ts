@@ -94,3 +94,23 @@ export function createSplit(masters: number): SlotRanges[] {
   }
   return out;
 }
+
+/** `ranges` plus one slot (a new set; `ranges` is left as it was). */
+export function withSlot(ranges: SlotRanges, slot: number): SlotRanges {
+  if (hasSlot(ranges, slot)) return ranges;
+  return slotRanges([...ranges, slot]);
+}
+
+/** `ranges` less one slot (a new set; `ranges` is left as it was). */
+export function withoutSlot(ranges: SlotRanges, slot: number): SlotRanges {
+  if (!hasSlot(ranges, slot)) return ranges;
+  const out: [number, number][] = [];
+  for (const [a, b] of ranges) {
+    if (slot < a || slot > b) out.push([a, b]);
+    else {
+      if (a < slot) out.push([a, slot - 1]);
+      if (slot < b) out.push([slot + 1, b]);
+    }
+  }
+  return out;
+}
