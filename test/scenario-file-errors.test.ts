@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { drill000, runScenario } from "@failover-lab/scenarios";
 import { ScenarioFileError, parseScenarioYaml, type FileProblem } from "@failover-lab/scenarios/file";
@@ -142,6 +143,10 @@ describe("scenario file errors", () => {
     expectProblem(sentinelFile("  - expect: {sentinelMaster: {sentinel: 6401, is: 6400}}"), 4, "unknown Sentinel 6401", "26400");
   });
 
+  it("reports an alias with no anchor, as YAML", () => {
+    expectProblem(file("  - kill: *victim"), 8, "alias *victim names no anchor");
+  });
+
   it("reports two steps in one list item", () => {
     expectProblem(file("  - kill: 7001\n    wait: 20s"), 9, 'unexpected key "wait" beside "kill"', "one step per list item");
   });
@@ -149,6 +154,48 @@ describe("scenario file errors", () => {
   it("reports every problem of a file at once, in line order", () => {
     const problems = problemsOf(file("  - kil: 7001\n  - wait: 20x\n  - kill: 7009"));
     expect(problems.map((p) => p.line)).toEqual([8, 9, 10]);
+  });
+});
+
+describe("any input", () => {
+  /** Either a scenario or a ScenarioFileError whose every problem points at a line of the file; never a crash. */
+  function parsesOrExplains(text: string): void {
+    try {
+      parseScenarioYaml(text, FILE);
+    } catch (error) {
+      if (!(error instanceof ScenarioFileError)) throw error;
+      const lines = text.split("\n").length;
+      expect(error.problems.length).toBeGreaterThan(0);
+      for (const p of error.problems) {
+        expect(p.line).toBeGreaterThanOrEqual(1);
+        expect(p.line).toBeLessThanOrEqual(lines);
+        expect(p.message.length).toBeGreaterThan(0);
+      }
+    }
+  }
+
+  it("gets a scenario or file:line problems for any text", () => {
+    fc.assert(fc.property(fc.string({ unit: "binary-ascii", maxLength: 200 }), parsesOrExplains), { numRuns: 300 });
+  });
+
+  it("gets a scenario or file:line problems for a valid file with any span replaced by any text", () => {
+    const valid = file("  - kill: 7001\n  - until: {role: {port: 7004, is: master}, within: 60s}\n  - expect: {event: {port: 7004, name: electionWon}}");
+    fc.assert(
+      fc.property(fc.nat(valid.length), fc.nat(10), fc.string({ maxLength: 8 }), (at, length, text) => parsesOrExplains(valid.slice(0, at) + text + valid.slice(at + length))),
+      { numRuns: 500 },
+    );
+  });
+
+  it("gets a scenario or file:line problems for any JSON value, and for the template with any value in a step", () => {
+    // JSON is YAML (flow style).
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => parsesOrExplains(JSON.stringify(value))), { numRuns: 200 });
+    const kinds = ["kill", "partition", "heal", "delay", "loss", "hold", "clockJump", "cli", "check", "admin", "wait", "until", "expect", "drop", "kil"];
+    fc.assert(
+      fc.property(fc.constantFrom(...kinds), fc.jsonValue({ maxDepth: 3 }), (kind, value) => {
+        parsesOrExplains(file(`  - ${JSON.stringify({ [kind]: value })}`));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

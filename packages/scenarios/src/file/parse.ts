@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument } from "yaml";
+import { LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
 import type { Fault } from "@failover-lab/sim-core";
 import { PROPERTY_NAMES, isPropertyName, type PropertyName } from "@failover-lab/sim-core/check";
@@ -127,13 +127,25 @@ const propertyName = z.string(want("a property name")).transform((value, ctx): P
 /** Parses a scenario file's text; `file` names it in error messages. Throws ScenarioFileError. */
 export function parseScenarioYaml(text: string, file: string): ScenarioFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Plain YAML 1.2 data: no !!binary or other typed values, and no warnings on the console.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, resolveKnownTags: false, logLevel: "error" });
   const problems = new ProblemList(file, doc, lineCounter);
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) problems.addAtOffset(error.pos[0], `YAML syntax error: ${firstLine(error.message)}`);
+  for (const error of doc.errors) problems.addAtOffset(error.pos[0], `YAML syntax error: ${firstLine(error.message)}`);
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) === undefined) problems.addAtOffset(alias.range?.[0] ?? 0, `YAML error: alias *${alias.source} names no anchor before it (expected &${alias.source} earlier)`);
+    },
+  });
+  if (problems.problems.length > 0) throw new ScenarioFileError(problems.problems);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml refuses alias bombs ("excessive alias count") here.
+    problems.addAtOffset(0, `YAML error: ${firstLine((error as Error).message)}`);
     throw new ScenarioFileError(problems.problems);
   }
-  const top = problems.check(TOP_LEVEL, doc.toJS({ maxAliasCount: 100 }), []);
+  const top = problems.check(TOP_LEVEL, data, []);
   if (top === undefined) throw new ScenarioFileError(problems.problems);
 
   const topology = problems.check(topologySchema, top.topology, ["topology"]);
