@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { fuzzExitCode } from "../cli/fuzz/command";
 
 /** `failover-lab fuzz` as a user runs it: --json, --shard, finding files, exit codes. */
 const root = join(import.meta.dirname, "..");
@@ -67,4 +68,10 @@ describe("failover-lab fuzz", () => {
       expect(result.stderr).toMatch(message);
     }
   }, 120_000);
+
+  it("exits 1 only when a finding is a violation", () => {
+    expect(fuzzExitCode([])).toBe(0);
+    expect(fuzzExitCode([{ kind: "redisBehaviour" }, { kind: "redisBehaviour" }])).toBe(0);
+    expect(fuzzExitCode([{ kind: "redisBehaviour" }, { kind: "violation" }])).toBe(1);
+  });
 });

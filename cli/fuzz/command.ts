@@ -139,7 +139,12 @@ async function fuzzCommand(flags: FuzzFlags): Promise<number> {
   } else {
     for (const line of summaryTable(outcomes, saved, wallMs)) console.log(line);
   }
-  return saved.some((f) => f.kind === "violation") ? 1 : 0;
+  return fuzzExitCode(saved);
+}
+
+/** CONTRACTS §9: 1 only when a finding is a violation; Redis behaviours alone exit 0. */
+export function fuzzExitCode(findings: readonly { readonly kind: string }[]): 0 | 1 {
+  return findings.some((f) => f.kind === "violation") ? 1 : 0;
 }
 
 /** Writes each finding's scenario file (a temporary name, then renamed); returns them in seed order. */
