@@ -73,9 +73,10 @@ export async function runRealClusterTrial(drill: ClusterCalibrationDrill, bins: 
     if (context.faultWallMs === null) throw new Error(`drill ${drill.name}: no fault step was applied`);
 
     const final = await clusterFinalState(drill, bins, group);
+    const endWallMs = Date.now();
     await group.stopAll();
     const logPaths = Object.fromEntries(drill.ports.map((p) => [String(p), join(dirs[p]!, "redis.log")]));
-    const events = observedFromLogs(logPaths, context.faultWallMs);
+    const events = observedFromLogs(logPaths, context.faultWallMs, endWallMs);
     return { side: "real", trial, events, idToPort: before.idToPort, pairing, final, logPaths };
   } finally {
     await group.stopAll();

@@ -89,10 +89,11 @@ export async function runRealSentinelTrial(drill: SentinelCalibrationDrill, bins
     if (context.faultWallMs === null) throw new Error(`drill ${drill.name}: no fault step was applied`);
 
     const final = await sentinelFinalState(drill, bins);
+    const endWallMs = Date.now();
     await group.stopAll();
     const logPaths = Object.fromEntries(all.map((p) => [String(p), join(dirs[p]!, "redis.log")]));
     const pairing = Object.fromEntries(drill.replicas.map((p) => [String(p), String(drill.master)]));
-    return { side: "real", trial, events: observedFromLogs(logPaths, context.faultWallMs), idToPort: {}, pairing, final, logPaths };
+    return { side: "real", trial, events: observedFromLogs(logPaths, context.faultWallMs, endWallMs), idToPort: {}, pairing, final, logPaths };
   } finally {
     await group.stopAll();
   }

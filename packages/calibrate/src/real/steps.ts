@@ -74,15 +74,17 @@ export async function applyStep(step: CalibrationStep, context: RealRunContext):
 }
 
 /**
- * Every process's log → its semantic events, in ms after the fault. Redis stamps lines with the
+ * Every process's log up to the end of the drill (`endWallMs`, before the driver stops
+ * everything) → its semantic events, in ms after the fault. Redis stamps lines with the
  * host's local time; this process runs on the same host, so its own UTC offset is Redis's.
  */
-export function observedFromLogs(logPaths: Readonly<Record<string, string>>, faultWallMs: number): ObservedEvent[] {
+export function observedFromLogs(logPaths: Readonly<Record<string, string>>, faultWallMs: number, endWallMs: number): ObservedEvent[] {
   const utcOffsetMinutes = -new Date(faultWallMs).getTimezoneOffset();
   const out: ObservedEvent[] = [];
   for (const [node, path] of Object.entries(logPaths)) {
     for (const line of parseLog(readFileSync(path, "utf8"), { source: path, utcOffsetMinutes, assumeYear: new Date(faultWallMs).getUTCFullYear() })) {
-      if (line.event !== null) out.push({ atMs: line.wallMs - faultWallMs, node, event: line.event });
+      // What the teardown makes processes log (a replica losing its master to the final kill) is not the drill's.
+      if (line.event !== null && line.wallMs <= endWallMs) out.push({ atMs: line.wallMs - faultWallMs, node, event: line.event });
     }
   }
   // A stable sort: lines of one log stay in their order within a millisecond.
