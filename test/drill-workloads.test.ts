@@ -77,3 +77,30 @@ describe("a Sentinel client workload", () => {
     expect(run.writes!.outageMs).toBeGreaterThanOrEqual(5_000);
   });
 });
+
+describe("several workloads", () => {
+  it("start as client-1, client-2 in order, and sum into one writes figure", () => {
+    const two: Scenario = {
+      ...clusterKill,
+      name: "test-two-writers",
+      workload: [
+        { kind: "clusterWriter", writesPerSecond: 20, seeds: [7001], keyPrefix: "a:" },
+        { kind: "clusterWriter", writesPerSecond: 10, seeds: [7002], keyPrefix: "b:", startAtMs: 2_000 },
+      ],
+      steps: [{ step: wait(6_000) }],
+    };
+    const run = runScenario(two, { seed: 1 });
+    expect(run.clients.map((c) => [c.id, c.workload.kind])).toEqual([
+      ["client-1", "clusterWriter"],
+      ["client-2", "clusterWriter"],
+    ]);
+    const a = run.sim.state<ClusterWriterState>("client-1").counts.acked;
+    const b = run.sim.state<ClusterWriterState>("client-2").counts.acked;
+    // 6 s at 20/s, and 4 s at 10/s (client-2 starts 2 s after the first step).
+    expect(a).toBeGreaterThanOrEqual(110);
+    expect(b).toBeGreaterThanOrEqual(35);
+    expect(b).toBeLessThanOrEqual(41);
+    expect(run.writes!.acked).toBe(a + b);
+    expect(run.writes!.lost).toBe(0);
+  });
+});
