@@ -29,13 +29,13 @@ export interface OutFile {
 /** Refuses, before the run, a DIR that exists and is not a folder (exit 2 in the CLI). */
 export function outDirProblem(dir: string): string | undefined {
   if (existsSync(dir) && !statSync(dir).isDirectory()) return `--out ${dir}: exists and is not a folder (expected a folder to create or replace)`;
-  if (!existsSync(dirname(resolve(dir)))) return `--out ${dir}: its parent folder ${dirname(resolve(dir))} does not exist`;
   return undefined;
 }
 
 export function writeRunFolder(dir: string, scenario: Scenario, run: RunResult, summary: Summary, extraFiles: readonly OutFile[] = []): void {
   if (run.sim.mode !== "trace") throw new Error(`--out needs a trace-mode run (messages and patches), got ${run.sim.mode} mode`);
   const target = resolve(dir);
+  mkdirSync(dirname(target), { recursive: true });
   const temp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
   try {
     // mkdtemp makes the folder private (0700); the run folder is an ordinary one.

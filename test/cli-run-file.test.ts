@@ -168,10 +168,10 @@ describe("writeRunFolder", () => {
     }
   });
 
-  it("writes extra files through the hook", () => {
+  it("writes extra files through the hook, making the folder's parents", () => {
     const { scenario } = parseScenarioYaml(SENTINEL_FILE, "tiny.yaml");
     const run = runScenario(scenario, { seed: "1", mode: "trace" });
-    const out = join(work, "with-extra");
+    const out = join(work, "parents", "not", "yet", "made", "with-extra");
     writeRunFolder(out, scenario, run, summaryOf(run, 0), [{ path: "extra/hello.txt", contents: (s) => `hello ${s.name}` }]);
     expect(readFileSync(join(out, "extra", "hello.txt"), "utf8")).toBe("hello tiny-sentinel");
   });

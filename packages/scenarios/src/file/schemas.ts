@@ -181,6 +181,7 @@ export const topologySchema: z.ZodType<Topology> = z
     };
   });
 
+/** A record keyed by port: JavaScript keeps every key as a string, so only the type changes. */
 function numberKeys<V>(record: Record<string, V>): Record<number, V> {
   return Object.fromEntries(Object.entries(record)) as Record<number, V>;
 }
