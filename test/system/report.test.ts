@@ -3,7 +3,7 @@ import type { Browser } from "playwright-core";
 import { library, runScenario } from "@failover-lab/scenarios";
 import type { TraceRecord } from "@failover-lab/sim-core/trace";
 import { reportHtml, writeHtmlReport } from "../../cli/html";
-import { largeClusterReportData } from "../../cli/html-large";
+import { BENCH_1000, largeClusterReportData } from "../../cli/html-large";
 import { writeFileAtomically } from "../../cli/html-page";
 import { card, launchChromium, openReport, outputPath, seek, showSpan, type LabApi } from "./report-browser";
 
@@ -164,4 +164,35 @@ describe("the 1000-node run (CONTRACTS §11 bench-1000: 500 + 500, a master kill
     console.log(`bench-1000 report: ${(html.length / 1e6).toFixed(2)} MB, built in ${builtS.toFixed(1)} s, opened and ready in ${openedS.toFixed(1)} s`);
     await page.close();
   }, 600_000);
+});
+
+describe("a 100-node run in trace mode (50 + 50, every message kept)", () => {
+  it("draws no gossip until asked, then thins it when zoomed out and shows it all when zoomed in", async () => {
+    const data = largeClusterReportData({ ...BENCH_1000, masters: 50, mode: "trace" });
+    const file = outputPath("bench-100-trace.html");
+    writeFileAtomically(file, reportHtml(data));
+    // Many more heartbeats than the page draws at once (MAX_ARROWS_IN_VIEW, 600).
+    const heartbeats = data.messages.filter((m) => m.kind === "ping" || m.kind === "pong").length;
+    expect(heartbeats).toBeGreaterThan(1500);
+    const { page, errors, blocked } = await openReport(browser, file);
+    expect(errors).toEqual([]);
+    expect(blocked).toEqual([]);
+    const status = page.locator(".timeline-status");
+    expect(await page.locator('.kinds input[value="ping"]').isChecked()).toBe(false);
+    expect(await page.locator('.kinds input[value="pong"]').isChecked()).toBe(false);
+    await expect.poll(() => status.innerText()).toBe("0 arrows in view");
+    await page.locator('.kinds input[value="ping"]').check();
+    await page.locator('.kinds input[value="pong"]').check();
+    await expect.poll(() => status.innerText()).toMatch(/thinned: 1 in [2-9]/);
+    await page.screenshot({ path: outputPath("bench-100-gossip-thinned.png") });
+    // 40 ms of a 3 s run: every arrow in view is drawn.
+    await showSpan(page, 2_000_000, 2_040_000);
+    await expect.poll(() => status.innerText()).toMatch(/^[1-9]\d* arrows in view$/);
+    // Only one node's arrows.
+    await page.locator('select[aria-label="node"]').selectOption("7002");
+    await showSpan(page, 0, data.endUs);
+    await expect.poll(() => status.innerText()).toMatch(/^[1-9]\d* arrows in view$/);
+    await page.screenshot({ path: outputPath("bench-100-gossip-7002.png") });
+    await page.close();
+  }, 300_000);
 });

@@ -50,8 +50,8 @@ const ROW_PX = 30;
 const GUTTER_PX = 64;
 const AXIS_PX = 26;
 const MAX_VIEW_ROWS = 18;
-/** Beyond this many arrows in view, gossip and replication arrows are thinned (1 in k). */
-const MAX_ARROWS_IN_VIEW = 1500;
+/** Beyond this many arrows in view (a wall of lines at ~1200 px), heartbeat and replication arrows are thinned (1 in k). */
+const MAX_ARROWS_IN_VIEW = 600;
 
 const ROLE_COLOR: Record<Role, string> = { master: "#2c6fbb", replica: "#3c9a5f", sentinel: "#7d4fb3", client: "#8a8f98", unknown: "#b9bec6" };
 const FATE_STYLE: Record<Arrow["fate"], { color: string; dash: number[] }> = {
