@@ -41,7 +41,17 @@ export interface Comparison {
   /** The winner's cluster events: each distinct sequence with how many trials showed it. */
   readonly winnerSequences: { readonly real: ReadonlyMap<string, number>; readonly sim: ReadonlyMap<string, number> } | null;
   readonly finalStates: { readonly real: ReadonlyMap<string, number>; readonly sim: ReadonlyMap<string, number> };
+  /** Over all trials: in what share of them each process (by role) logged each event at least once. */
+  readonly presence: readonly PresenceRow[];
   readonly breaches: readonly string[];
+}
+
+export interface PresenceRow {
+  readonly process: string;
+  readonly event: string;
+  /** Share of real trials / simulated seeds in which it appeared (0–1). */
+  readonly real: number;
+  readonly sim: number;
 }
 
 export function victimOf(drill: CalibrationDrill): string {
@@ -112,7 +122,7 @@ export function compare(drill: CalibrationDrill, gate: GateName, realTrials: rea
       if (!simSet.has(signature)) breaches.push(`final state of ${n} real trial(s) never reached by the simulator:\n${signature}`);
     }
   }
-  return { drill, gate, realTrials, simTrials, phases, sequences, winnerSequences, finalStates, breaches };
+  return { drill, gate, realTrials, simTrials, phases, sequences, winnerSequences, finalStates, presence: presenceOf(drill, realTrials, simTrials), breaches };
 }
 
 export function pct(gap: number | null): string {
@@ -272,4 +282,34 @@ function mostCommon(counts: ReadonlyMap<string, number>): string | undefined {
   let n = -1;
   for (const [k, c] of counts) if (c > n) [best, n] = [k, c];
   return best;
+}
+
+/** For every (process by role, event) pair: the share of trials of each side that showed it after the fault. */
+function presenceOf(drill: CalibrationDrill, realTrials: readonly TrialObservation[], simTrials: readonly TrialObservation[]): PresenceRow[] {
+  const share = (trials: readonly TrialObservation[]) => {
+    const counts = new Map<string, number>();
+    for (const t of trials) {
+      const roles = roleNames(t, drill);
+      const seen = new Set<string>();
+      for (const e of t.events) {
+        if (e.atMs < 0 || e.event.type === "nodePossiblyFailing") continue;
+        seen.add(`${roles.get(e.node) ?? e.node}\u0000${shape(e, t, drill)}`);
+      }
+      for (const key of seen) counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return (key: string) => (trials.length === 0 ? 0 : (counts.get(key) ?? 0) / trials.length);
+  };
+  const real = share(realTrials);
+  const sim = share(simTrials);
+  const keys = new Set<string>();
+  for (const t of [...realTrials, ...simTrials]) {
+    const roles = roleNames(t, drill);
+    for (const e of t.events) if (e.atMs >= 0 && e.event.type !== "nodePossiblyFailing") keys.add(`${roles.get(e.node) ?? e.node}\u0000${shape(e, t, drill)}`);
+  }
+  return [...keys]
+    .sort()
+    .map((key) => {
+      const [process, event] = key.split("\u0000") as [string, string];
+      return { process, event, real: real(key), sim: sim(key) };
+    });
 }

@@ -76,6 +76,18 @@ export function fidelityMarkdown(c: Comparison, ctx: MarkdownContext): string {
     out.push("```", "", "</details>", "");
   }
 
+  const PRESENCE_GAP = 0.3;
+  const differing = c.presence.filter((r) => Math.abs(r.real - r.sim) >= PRESENCE_GAP);
+  out.push("## Events seen in a different share of trials", "", `Every (process, event) pair whose share of real trials and of simulated seeds differs by ${PRESENCE_GAP * 100} points or more (${differing.length} of ${c.presence.length} pairs).`, "");
+  if (differing.length > 0) {
+    out.push("| process | event | real | simulated |", "|---|---|---|---|");
+    const share = (x: number) => `${Math.round(x * 100)} %`;
+    for (const r of differing) out.push(`| ${r.process} | ${r.event} | ${share(r.real)} | ${share(r.sim)} |`);
+  } else {
+    out.push("None.");
+  }
+  out.push("");
+
   out.push("## Final state", "", "Each distinct final state (as a live node's CLUSTER NODES / INFO and the Sentinels report it), with how many trials of each side ended in it.", "");
   const signatures = [...new Set([...c.finalStates.real.keys(), ...c.finalStates.sim.keys()])];
   for (const sig of signatures) {
