@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { failureModes, runScenario, type RunResult, type Scenario } from "@failover-lab/scenarios";
-import { ackedByKey, finalValueInCluster, keyHashSlot, lostWrites, type ClusterNodeState, type ClusterWriterState, type TraceRecord } from "@failover-lab/sim-core";
+import { ackedByKey, finalValueInCluster, keyHashSlot, lostWrites, type ClusterNodeState, type ClusterWriterState, type SentinelClientState, type TraceRecord } from "@failover-lab/sim-core";
 
 /**
  * What each teaching failure mode is there to show, checked on the history itself (the library
@@ -100,6 +100,29 @@ describe("sentinel-low-quorum", () => {
     expect(eventsOf(r, (e) => e.node === "26402" && e.type === "sdown").length).toBeGreaterThanOrEqual(1);
     expect(eventsOf(r, (e) => e.type === "odown" || e.type === "switchMaster")).toEqual([]);
     expect(r.writes!.lost).toBe(0);
+  });
+});
+
+describe("sentinel-split-brain", () => {
+  it("lets the isolated old master acknowledge writes for the whole partition, all lost after healing", () => {
+    const r = run(mode("sentinel-split-brain"), 1);
+    const healAtUs = r.measures.find((m) => m.fault === "heal")!.atMs * 1000;
+    const partitionAtUs = r.measures.find((m) => m.fault === "partition")!.atMs * 1000;
+    const client = r.sim.state<SentinelClientState>("client-1");
+    const onOldMasterWhileCut = client.acked.filter((w) => w.port === 6400 && w.atMs * 1000 > partitionAtUs && w.atMs * 1000 < healAtUs);
+    expect(onOldMasterWhileCut.length).toBeGreaterThan(200);
+    expect(r.writes!.lost).toBeGreaterThanOrEqual(onOldMasterWhileCut.length - 10);
+  });
+
+  it("with min-replicas-to-write 1 the isolated master refuses writes (NOREPLICAS) after about min-replicas-max-lag, losing far fewer", () => {
+    const base = mode("sentinel-split-brain");
+    const bounded = run({ ...base, config: { "min-replicas-to-write": 1, "min-replicas-max-lag": 10 } }, 1);
+    const unbounded = run(base, 1);
+    expect(bounded.ok).toBe(true);
+    expect(bounded.sim.state<SentinelClientState>("client-1").errors["NOREPLICAS"]).toBeGreaterThan(0);
+    expect(bounded.writes!.lost).toBeLessThan(unbounded.writes!.lost / 2);
+    // 10 writes/s for about min-replicas-max-lag (10 s) plus the replicas' last ACK period.
+    expect(bounded.writes!.lost).toBeLessThanOrEqual(130);
   });
 });
 

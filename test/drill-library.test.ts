@@ -45,7 +45,7 @@ describe("the drill library", () => {
     const names = library.map((s) => s.name);
     expect(names.slice(0, 4)).toEqual(["drill-000", "drill-001", "drill-002", "drill-003"]);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of ["minority-partition", "all-replicas-then-master", "stale-replica", "replica-race", "sentinel-low-quorum", "flapping-network"]) expect(names).toContain(name);
+    for (const name of ["minority-partition", "all-replicas-then-master", "stale-replica", "replica-race", "sentinel-low-quorum", "sentinel-split-brain", "flapping-network"]) expect(names).toContain(name);
     for (const s of library) {
       expect(s.title.length).toBeGreaterThan(10);
       expect(s.narrative.split(/[.!?]['")]? /).length).toBeGreaterThanOrEqual(3);
