@@ -1,5 +1,5 @@
 import { buildSync } from "esbuild";
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -61,4 +61,12 @@ export function writeFileAtomically(file: string, text: string): void {
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/** Refuses, before a run, an output file that cannot be written: a folder, or a file in a missing folder (exit 2). */
+export function outputFileProblem(flag: string, file: string): string | undefined {
+  const target = resolve(file);
+  if (existsSync(target) && statSync(target).isDirectory()) return `${flag} ${file}: is a folder (expected a file to create or replace)`;
+  if (!existsSync(dirname(target))) return `${flag} ${file}: its folder ${dirname(target)} does not exist`;
+  return undefined;
 }

@@ -7,6 +7,7 @@ import { story } from "./story";
 import { logLinesOf } from "./log-lines";
 import { outDirProblem, writeRunFolder, type OutFile } from "./out-folder";
 import { writeHtmlReport } from "./html";
+import { outputFileProblem } from "./html-page";
 
 /**
  * `failover-lab run <name|file> [--seed N] [--json] [--out DIR] [--html FILE]`.
@@ -53,6 +54,10 @@ function runCommand(target: string, flags: RunFlags, options: RunCommandOptions)
   if (typeof source === "string") return badInput(source);
   if (flags.out !== undefined) {
     const problem = outDirProblem(flags.out);
+    if (problem !== undefined) return badInput(problem);
+  }
+  if (flags.html !== undefined) {
+    const problem = outputFileProblem("--html", flags.html);
     if (problem !== undefined) return badInput(problem);
   }
   const { scenario } = source;

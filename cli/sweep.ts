@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { InvalidArgumentError, type Command } from "commander";
 import { library, runScenario, type Measure, type Scenario } from "@failover-lab/scenarios";
 import { SWEEP_PHASES, realFiguresOf, type SweepData, type SweepPhase, type SweepRun } from "@failover-lab/report";
-import { htmlPage, writeFileAtomically } from "./html-page";
+import { htmlPage, outputFileProblem, writeFileAtomically } from "./html-page";
 
 /**
  * `failover-lab sweep <drill> --seeds N --html FILE`: the drill over N seeds (fast mode), the
@@ -89,6 +89,12 @@ export function registerSweep(program: Command): void {
       const scenario = library.find((s) => s.name === name);
       if (scenario === undefined) {
         process.stderr.write(`failover-lab sweep: unknown drill "${name}" (expected one of: ${library.map((s) => s.name).join(", ")})\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const problem = options.html === undefined ? undefined : outputFileProblem("--html", options.html);
+      if (problem !== undefined) {
+        process.stderr.write(`failover-lab sweep: ${problem}\n`);
         process.exitCode = 2;
         return;
       }
