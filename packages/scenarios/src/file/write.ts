@@ -242,6 +242,56 @@ function expectationValue(expectation: Expectation): Record<string, unknown> {
   }
 }
 
+/**
+ * Every field of every kind, as written above. The switches catch a new kind; this catches a new
+ * field of a known kind (which the writer would drop silently, and the fuzzer's saved files
+ * would not replay): add its file form above and in parse.ts, then its name here.
+ */
+type Fields<T, K extends PropertyKey> = [Exclude<keyof T, K>] extends [never] ? true : `not written: ${Exclude<keyof T, K> & string}`;
+type StepOf<T extends Step["type"]> = Extract<Step, { type: T }>;
+type ConditionOf<K extends Condition["kind"]> = Extract<Condition, { kind: K }>;
+type ExpectationOf<K extends Expectation["kind"]> = Extract<Expectation, { kind: K }>;
+export const EVERY_FIELD_WRITTEN: readonly true[] = [
+  true as Fields<Scenario, "name" | "title" | "narrative" | "topology" | "config" | "workload" | "steps">,
+  true as Fields<Scenario["steps"][number], "step" | "note">,
+  true as Fields<Extract<Topology, { kind: "cluster" }>, "kind" | "ports" | "replicasPerMaster" | "pairing" | "extraPorts">,
+  true as Fields<Extract<Topology, { kind: "sentinel" }>, "kind" | "master" | "replicas" | "sentinels" | "quorum" | "sentinelConfig" | "configByPort">,
+  true as Fields<Extract<Workload, { kind: "clusterWriter" }>, "kind" | "writesPerSecond" | "keyPrefix" | "seeds" | "startAtMs" | "requestTimeoutMs">,
+  true as Fields<Extract<Workload, { kind: "sentinelClient" }>, "kind" | "sentinels" | "writeIntervalMs" | "retryWaitMs" | "requestTimeoutMs" | "keyPrefix" | "startAtMs" | "stopAtMs">,
+  true as Fields<StepOf<"kill">, "type" | "node">,
+  true as Fields<StepOf<"shutdown">, "type" | "node">,
+  true as Fields<StepOf<"pause">, "type" | "node">,
+  true as Fields<StepOf<"resume">, "type" | "node">,
+  true as Fields<StepOf<"restart">, "type" | "node">,
+  true as Fields<StepOf<"partition">, "type" | "name" | "groups" | "oneWay">,
+  true as Fields<StepOf<"heal">, "type" | "name">,
+  true as Fields<StepOf<"delay">, "type" | "from" | "to" | "extraMs">,
+  true as Fields<StepOf<"loss">, "type" | "from" | "to" | "rate">,
+  true as Fields<StepOf<"clog">, "type" | "from" | "to">,
+  true as Fields<StepOf<"unclog">, "type" | "from" | "to">,
+  true as Fields<StepOf<"hold">, "type" | "name" | "from" | "to" | "kinds">,
+  true as Fields<StepOf<"release">, "type" | "name">,
+  true as Fields<StepOf<"clockJump">, "type" | "node" | "deltaMs">,
+  true as Fields<StepOf<"cli">, "type" | "port" | "argv">,
+  true as Fields<StepOf<"check">, "type" | "port">,
+  true as Fields<StepOf<"admin">, "type" | "argv">,
+  true as Fields<StepOf<"wait">, "type" | "ms">,
+  true as Fields<StepOf<"until">, "type" | "condition" | "withinMs">,
+  true as Fields<StepOf<"expect">, "type" | "expectation">,
+  true as Fields<ConditionOf<"role">, "kind" | "port" | "role">,
+  true as Fields<ConditionOf<"clusterState">, "kind" | "port" | "state">,
+  true as Fields<ConditionOf<"sentinelMaster">, "kind" | "sentinel" | "master">,
+  true as Fields<ConditionOf<"sentinelEvent">, "kind" | "line" | "sentinel" | "prefix">,
+  true as Fields<ConditionOf<"event">, "kind" | "port" | "event" | "where">,
+  true as Fields<ExpectationOf<"condition">, "kind" | "condition">,
+  true as Fields<ExpectationOf<"writes">, "kind" | "measure" | "atLeast" | "atMost">,
+  true as Fields<ExpectationOf<"clientError">, "kind" | "error">,
+  true as Fields<ExpectationOf<"property">, "kind" | "property">,
+  true as Fields<ExpectationOf<"checkLine">, "kind" | "port" | "line">,
+  true as Fields<ExpectationOf<"cliReply">, "kind" | "text">,
+  true as Fields<ExpectationOf<"cliLine">, "kind" | "line" | "prefix" | "absent">,
+];
+
 function unreachable(x: never): never {
   throw new Error(`the scenario writer has no file form for ${JSON.stringify(x)}`);
 }
