@@ -132,6 +132,8 @@ export function buildReportData(input: ReportInput): ReportData {
     const role = input.roles?.[id];
     return { id, kind: kinds.get(id)!, detailed: !undetailed.has(id) && id in input.initialStates, ...(role === undefined ? {} : { role }) };
   });
+  // In a large run, the few nodes with states lead: they are the ones the story is about.
+  if (undetailed.size > 0) processes.sort((a, b) => Number(b.detailed) - Number(a.detailed));
   return {
     version: REPORT_DATA_VERSION,
     scenario: input.scenario,
