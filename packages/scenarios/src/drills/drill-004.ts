@@ -55,7 +55,10 @@ export const drill004: Scenario = {
     wait(2_000),
     cli(7001, "CLUSTER", "NODES"),
     expectLine(`${NODES_7007}…`),
-    noted("4. add-node --cluster-slave: 7008 joins, then replicates 7007.", admin("add-node", "127.0.0.1:7008", "127.0.0.1:7001", "--cluster-slave", "--cluster-master-id", "{id:7007}")),
+    noted(
+      "4. add-node --cluster-slave: 7008 joins through 7007, then replicates it. (The article joined through 7001; then 7008 may learn of 7007 only by gossip, after redis-cli's one-second wait — real redis-cli 7.0 has the same race, and seed 4 loses it: `ERR Unknown node`.)",
+      admin("add-node", "127.0.0.1:7008", "127.0.0.1:7007", "--cluster-slave", "--cluster-master-id", "{id:7007}"),
+    ),
     expectLine(">>> Configure node as replica of 127.0.0.1:7007."),
     expectLine("[OK] New node added correctly."),
     until(role(7008, "replica"), 5_000),
