@@ -39,8 +39,8 @@ export const drill004: Scenario = {
     "reshard moves one slot at a time: the target is told IMPORTING, the source MIGRATING, the keys " +
     "go over with MIGRATE (a client asking for a moved key meanwhile gets -ASK), then SETSLOT NODE " +
     "hands the slot over and the new owner takes a fresh configEpoch so gossip spreads its claim. " +
-    "Watch the slot counts after each reshard, the old master that turns replica when its last slot " +
-    "leaves (7.0), del-node's FORGET on every node, and the promoted replica's master_replid2.",
+    "Watch the slot counts after the reshard, the configEpoch the new owner takes, del-node's FORGET " +
+    "on every node (and its refusal of a master that still has slots), and the promoted replica's master_replid2.",
   topology: { kind: "cluster", ports: [7001, 7002, 7003, 7004, 7005, 7006], replicasPerMaster: 1, pairing: { 7004: 7001, 7005: 7002, 7006: 7003 }, extraPorts: [7007, 7008] },
   config: { "cluster-node-timeout": 15_000 },
   steps: steps(
