@@ -1,15 +1,18 @@
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { InvalidArgumentError, type Command } from "commander";
-import { library, runScenario, type Measure, type Scenario } from "@failover-lab/scenarios";
-import { SWEEP_PHASES, realFiguresOf, type SweepData, type SweepPhase, type SweepRun } from "@failover-lab/report";
+import { library, type Scenario } from "@failover-lab/scenarios";
+import { SWEEP_PHASES, realFiguresOf, type SweepData, type SweepRun } from "@failover-lab/report";
+import { sweepRun } from "./sweep-run";
 import { htmlPage, outputFileProblem, writeFileAtomically } from "./html-page";
 
 /**
  * `failover-lab sweep <drill> --seeds N --html FILE`: the drill over N seeds (fast mode), the
  * phases of its first failover per seed, and a page of their distributions with the real Redis
  * figures of `docs/fidelity/<drill>.json` (CONTRACTS §10) drawn in where that file exists.
- * Runs one seed after another in this process.
+ * Seeds run on worker threads (one per core by default), like the fuzz sweep.
  */
 
 const FIDELITY_DIR = fileURLToPath(new URL("../docs/fidelity/", import.meta.url));
@@ -17,50 +20,80 @@ const FIDELITY_DIR = fileURLToPath(new URL("../docs/fidelity/", import.meta.url)
 export interface SweepOptions {
   readonly seeds: number;
   readonly firstSeed: number;
+  /** Worker threads; 0 runs every seed in this thread. */
+  readonly workers: number;
   /** The calibration report to read (default docs/fidelity/<drill>.json). */
   readonly fidelity?: string;
-  readonly onRun?: (run: SweepRun, index: number) => void;
+  /** Called as each seed finishes (in finishing order with workers). */
+  readonly onRun?: (run: SweepRun) => void;
 }
 
-/** The first fault measure with a phase after it: the drill's first failover. */
-function failoverMeasure(measures: readonly Measure[]): Measure | undefined {
-  return measures.find((m) => SWEEP_PHASES.some((p) => m[p] !== undefined));
+/** Runs seeds firstSeed … firstSeed + seeds − 1 (in this thread, or on worker threads); runs come back in seed order. */
+export async function sweep(scenario: Scenario, options: SweepOptions): Promise<SweepData> {
+  const seeds = Array.from({ length: options.seeds }, (_, k) => String(options.firstSeed + k));
+  const runs: SweepRun[] = new Array(seeds.length);
+  if (options.workers <= 0 || seeds.length === 1) {
+    seeds.forEach((seed, i) => {
+      runs[i] = sweepRun(scenario.name, seed);
+      options.onRun?.(runs[i]);
+    });
+  } else {
+    await onWorkers(scenario.name, seeds, options.workers, (i, run) => {
+      runs[i] = run;
+      options.onRun?.(run);
+    });
+  }
+  return { version: 1, drill: scenario.name, title: scenario.title, runs, ...realFigures(scenario.name, options.fidelity) };
 }
 
-export function sweep(scenario: Scenario, options: SweepOptions): SweepData {
-  const runs: SweepRun[] = [];
-  for (let k = 0; k < options.seeds; k++) {
-    const seed = String(options.firstSeed + k);
-    const run = runScenario(scenario, { seed });
-    const m = failoverMeasure(run.measures);
-    const phases: Partial<Record<SweepPhase, number>> = {};
-    if (m !== undefined) for (const p of SWEEP_PHASES) if (m[p] !== undefined) phases[p] = m[p];
-    const result: SweepRun = { seed, ok: run.ok, fault: m === undefined ? "" : `${run.steps[m.step]?.text ?? m.fault}`, phases };
-    runs.push(result);
-    options.onRun?.(result, k);
+function onWorkers(drill: string, seeds: readonly string[], workers: number, done: (index: number, run: SweepRun) => void): Promise<void> {
+  let next = 0;
+  const pool = Array.from({ length: Math.min(workers, seeds.length) }, () => new Worker(new URL("./sweep-worker-entry.mjs", import.meta.url), { workerData: { drill }, execArgv: process.execArgv }));
+  const all = Promise.all(
+    pool.map(
+      (worker) =>
+        new Promise<void>((resolve, reject) => {
+          const feed = (): void => {
+            if (next >= seeds.length) return resolve();
+            const index = next++;
+            worker.postMessage({ index, seed: seeds[index] });
+          };
+          worker.on("message", (reply: { ok: true; index: number; run: SweepRun } | { ok: false; index: number; seed: string; error: string }) => {
+            if (!reply.ok) return reject(new Error(`seed ${reply.seed} crashed:\n${reply.error}`));
+            done(reply.index, reply.run);
+            feed();
+          });
+          worker.on("error", reject);
+          worker.on("exit", (code) => {
+            if (code !== 0) reject(new Error(`a sweep worker exited with code ${code}`));
+          });
+          feed();
+        }),
+    ),
+  );
+  return all.then(
+    async () => void (await Promise.all(pool.map((w) => w.terminate()))),
+    async (error: unknown) => {
+      await Promise.all(pool.map((w) => w.terminate()));
+      throw error;
+    },
+  );
+}
+
+/** The calibration report's real Redis figures, or why there are none. */
+function realFigures(drill: string, fidelity: string | undefined): Pick<SweepData, "real" | "realSource"> {
+  const file = fidelity ?? `${FIDELITY_DIR}${drill}.json`;
+  if (!existsSync(file)) return { real: null, realSource: `no calibration report for ${drill} (${file} does not exist)` };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    return { real: null, realSource: `${file} is not JSON (${(error as Error).message}); real Redis figures left out` };
   }
-  const file = options.fidelity ?? `${FIDELITY_DIR}${scenario.name}.json`;
-  let real: SweepData["real"] = null;
-  let realSource: string;
-  if (!existsSync(file)) realSource = `no calibration report for ${scenario.name} (${file} does not exist)`;
-  else {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, "utf8"));
-    } catch (error) {
-      json = undefined;
-      realSource = `${file} is not JSON (${(error as Error).message}); real Redis figures left out`;
-    }
-    const read = json === undefined ? null : realFiguresOf(json);
-    if (read === null) realSource ??= `${file}: unreadable`;
-    else if ("problem" in read) realSource = `${file}: ${read.problem}; real Redis figures left out`;
-    else {
-      real = read.figures;
-      const trials = typeof (json as { trials?: unknown }).trials === "number" ? ` (${(json as { trials: number }).trials} trials)` : "";
-      realSource = `real Redis 7.0.15 from ${file}${trials}`;
-    }
-  }
-  return { version: 1, drill: scenario.name, title: scenario.title, runs, real, realSource: realSource! };
+  const read = realFiguresOf(json);
+  if ("problem" in read) return { real: null, realSource: `${file}: ${read.problem}; real Redis figures left out` };
+  const trials = typeof (json as { trials?: unknown }).trials === "number" ? ` (${(json as { trials: number }).trials} trials)` : "";
+  return { real: read.figures, realSource: `real Redis 7.0.15 from ${file}${trials}` };
 }
 
 export function median(values: readonly number[]): number | undefined {
@@ -85,7 +118,8 @@ export function registerSweep(program: Command): void {
     .option("--first-seed <n>", "the first seed (then +1, +2, …)", (t) => Number(t), 1)
     .option("--html <file>", "write the plots as one self-contained HTML page")
     .option("--fidelity <file>", "the calibration report to compare with (default docs/fidelity/<drill>.json)")
-    .action((name: string, options: { seeds: number; firstSeed: number; html?: string; fidelity?: string }) => {
+    .option("--workers <n>", "worker threads (0: this thread only)", (t) => Number(t), availableParallelism())
+    .action(async (name: string, options: { seeds: number; firstSeed: number; workers: number; html?: string; fidelity?: string }) => {
       const scenario = library.find((s) => s.name === name);
       if (scenario === undefined) {
         process.stderr.write(`failover-lab sweep: unknown drill "${name}" (expected one of: ${library.map((s) => s.name).join(", ")})\n`);
@@ -98,14 +132,15 @@ export function registerSweep(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      if (!Number.isSafeInteger(options.firstSeed)) {
-        process.stderr.write(`failover-lab sweep: --first-seed wants a whole number\n`);
+      if (!Number.isSafeInteger(options.firstSeed) || !Number.isSafeInteger(options.workers) || options.workers < 0) {
+        process.stderr.write(`failover-lab sweep: --first-seed wants a whole number, --workers a whole number ≥ 0\n`);
         process.exitCode = 2;
         return;
       }
-      const data = sweep(scenario, {
+      const data = await sweep(scenario, {
         seeds: options.seeds,
         firstSeed: options.firstSeed,
+        workers: options.workers,
         ...(options.fidelity === undefined ? {} : { fidelity: options.fidelity }),
         onRun: (run) => console.log(`seed ${run.seed.padStart(4)} ${run.ok ? " " : "✗"} ${SWEEP_PHASES.filter((p) => run.phases[p] !== undefined).map((p) => `${p} ${run.phases[p]}`).join("  ")}`),
       });

@@ -33,10 +33,13 @@ describe("failover-lab run --html / --out and sweep --html", () => {
 
   it("sweeps seeds S..S+N-1, prints each seed's phases and the medians, and writes the plots", () => {
     const page = join(dir, "sweep.html");
-    const result = cli("sweep", "drill-001", "--seeds", "2", "--first-seed", "5", "--html", page);
+    // On two worker threads: the seeds still come back in order.
+    const result = cli("sweep", "drill-001", "--seeds", "2", "--first-seed", "5", "--workers", "2", "--html", page);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^seed +5 +sdownMs \d+ +odownMs \d+ +switchMasterMs \d+$/m);
     expect(result.stdout).toMatch(/^seed +6 /m);
+    const embedded = readFileSync(page, "utf8");
+    expect(embedded).toContain("drill-001 over 2 seeds");
     expect(result.stdout).toMatch(/^switchMasterMs +median \d+(\.\d)? ms over 2 seeds/m);
     expect(result.stdout).toContain("no calibration report for drill-001");
     expect(existsSync(page)).toBe(true);

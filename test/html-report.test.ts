@@ -1,7 +1,7 @@
 import { gunzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { library, runScenario } from "@failover-lab/scenarios";
-import { PAGE_CSP, PAYLOAD_ELEMENT_ID, realFiguresOf, renderPage, type ReportData } from "@failover-lab/report";
+import { PAGE_CSP, PAYLOAD_ELEMENT_ID, realFiguresOf, renderPage, type ReportData, type SweepData } from "@failover-lab/report";
 import { reportDataOfRun, reportHtml } from "../cli/html";
 import { htmlPage } from "../cli/html-page";
 import { sweep } from "../cli/sweep";
@@ -104,7 +104,10 @@ describe("real Redis figures for the sweep plots (docs/fidelity/<drill>.json)", 
 
 describe("the sweep page (drill-001 over 3 seeds)", () => {
   const scenario = library.find((s) => s.name === "drill-001")!;
-  const data = sweep(scenario, { seeds: 3, firstSeed: 1, fidelity: "/nonexistent/drill-001.json" });
+  let data: SweepData;
+  beforeAll(async () => {
+    data = await sweep(scenario, { seeds: 3, firstSeed: 1, workers: 0, fidelity: "/nonexistent/drill-001.json" });
+  });
 
   it("measures the first failover's phases per seed, seeds S, S+1, …", () => {
     expect(data.runs.map((r) => r.seed)).toEqual(["1", "2", "3"]);
