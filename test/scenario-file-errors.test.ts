@@ -56,7 +56,9 @@ describe("scenario file errors", () => {
   });
 
   it("reports a YAML syntax error on its line", () => {
-    expectProblem(file("  - wait: 20s\n  - cli: {port: 7001, cmd: INFO\n  - heal"), 10, "YAML syntax error");
+    // yaml notices the unclosed { on the next line; the problem is placed where it was opened.
+    expectProblem(file("  - wait: 20s\n  - cli: {port: 7001, cmd: INFO\n  - heal"), 9, "YAML syntax error", "the { opened on this line is not closed");
+    expectProblem(file("  - wait: 20s\n  - kill: 7001\n   note: x"), 10, "YAML syntax error");
   });
 
   it("reports an unknown top-level key with the keys it expected", () => {
@@ -145,6 +147,10 @@ describe("scenario file errors", () => {
 
   it("reports an alias with no anchor, as YAML", () => {
     expectProblem(file("  - kill: *victim"), 8, "alias *victim names no anchor");
+  });
+
+  it("reports a step glued to its colon", () => {
+    expectProblem(file("  - wait: 1s\n  - kill:7001"), 9, '"kill:7001" needs a space after the colon', "- kill: 7001");
   });
 
   it("reports two steps in one list item", () => {

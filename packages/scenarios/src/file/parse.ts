@@ -130,7 +130,13 @@ export function parseScenarioYaml(text: string, file: string): ScenarioFile {
   // Plain YAML 1.2 data: no !!binary or other typed values, and no warnings on the console.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, resolveKnownTags: false, logLevel: "error" });
   const problems = new ProblemList(file, doc, lineCounter);
-  for (const error of doc.errors) problems.addAtOffset(error.pos[0], `YAML syntax error: ${firstLine(error.message)}`);
+  for (const error of doc.errors) {
+    const message = firstLine(error.message);
+    // yaml notices an unclosed { or [ only on the next line: point at the line that opened it.
+    const opened = /^Flow (map|sequence)/.test(message) ? unclosedBracketBefore(text, error.pos[0]) : undefined;
+    if (opened === undefined) problems.addAtOffset(error.pos[0], `YAML syntax error: ${message}`);
+    else problems.addAtOffset(opened.offset, `YAML syntax error: the ${opened.bracket} opened on this line is not closed (expected a matching ${opened.bracket === "{" ? "}" : "]"})`);
+  }
   visit(doc, {
     Alias(_, alias) {
       if (alias.resolve(doc) === undefined) problems.addAtOffset(alias.range?.[0] ?? 0, `YAML error: alias *${alias.source} names no anchor before it (expected &${alias.source} earlier)`);
@@ -220,6 +226,11 @@ function parseStep(item: unknown, path: Path, args: Args, conditions: Conditions
   const known = rest.filter(([k]) => kindOf(k) !== undefined);
   if (known.length === 0) {
     const [key] = rest[0] ?? [];
+    const glued = bare ? /^(\w+):(\S.*)$/.exec(key ?? "") : null;
+    if (glued !== null && kindOf(glued[1]!) !== undefined) {
+      problems.add(path, `"${key}" needs a space after the colon (expected e.g. ${STEP_EXAMPLES[kindOf(glued[1]!)!]})`);
+      return undefined;
+    }
     if (key === undefined) problems.add(path, `a step needs a kind beside its note (expected one of: ${STEP_KINDS.join(", ")})`);
     else problems.add(bare ? path : [...path, key], unknownName("step", key, [...STEP_KINDS, ...Object.keys(STEP_ALIASES)]), "key");
     return undefined;
@@ -455,6 +466,21 @@ function partition(fault: Extract<Fault, { type: "partition" }>, at: Path, probl
     }
   }
   return fault;
+}
+
+/** The nearest line before `offset` with more { (or [) than it closes, and where it starts. */
+function unclosedBracketBefore(text: string, offset: number): { offset: number; bracket: "{" | "[" } | undefined {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  let end = lineStart - 1;
+  while (end > 0) {
+    const start = text.lastIndexOf("\n", end - 1) + 1;
+    const line = text.slice(start, end);
+    const count = (c: string) => line.split(c).length - 1;
+    if (count("{") > count("}")) return { offset: start, bracket: "{" };
+    if (count("[") > count("]")) return { offset: start, bracket: "[" };
+    end = start - 1;
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {
