@@ -6,7 +6,7 @@ import {
   configSignature,
   myselfOf,
   nodeInfoLines,
-  parseClusterNodes,
+  parseManagerNodes,
   type LoadedNode,
   type ManagerNode,
 } from "../replies/cluster-manager";
@@ -266,7 +266,7 @@ function onReply(args: ClusterAdminArgs, s: ClusterAdminState, ctx: AdminCtx, ta
   switch (tag) {
     // clusterManagerLoadInfoFromNode: the entry node, then every friend it lists.
     case "entryNodes": {
-      const nodes = parseClusterNodes(text(reply) ?? "");
+      const nodes = parseManagerNodes(text(reply) ?? "");
       const self = myselfOf(nodes);
       if (self === undefined) {
         print(ctx, `[ERR] Node 127.0.0.1:${port} ${errorText(reply) ?? "is not configured as a cluster node."}`);
@@ -278,7 +278,7 @@ function onReply(args: ClusterAdminArgs, s: ClusterAdminState, ctx: AdminCtx, ta
     }
     case "friendNodes": {
       const friend = s.friends.shift()!;
-      const self = reply === null ? undefined : myselfOf(parseClusterNodes(text(reply) ?? ""));
+      const self = reply === null ? undefined : myselfOf(parseManagerNodes(text(reply) ?? ""));
       if (self !== undefined) {
         const flags = [...friend.view.flags, ...self.flags];
         const unusable = flags.includes("noaddr") || flags.includes("fail") || friend.view.linkState === "disconnected";

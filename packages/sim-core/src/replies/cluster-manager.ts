@@ -25,7 +25,7 @@ export interface ManagerNode {
   readonly importing: readonly (readonly [number, string])[];
 }
 
-export function parseClusterNodes(text: string): ManagerNode[] {
+export function parseManagerNodes(text: string): ManagerNode[] {
   const out: ManagerNode[] = [];
   for (const line of text.split("\n")) {
     const fields = line.split(" ");
