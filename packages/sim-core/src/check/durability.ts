@@ -26,9 +26,19 @@ const isSentinelState = (s: unknown): s is SentinelState => s !== null && typeof
 
 const isStandaloneState = (s: unknown): s is StandaloneState => s !== null && typeof s === "object" && "runId" in s && "replication" in s && "data" in s;
 
-/** The first event that lets Redis lose acknowledged writes, if any. */
+/** Failovers, announced by the replica that won or by the Sentinel that promoted one. */
+const FAILOVERS = new Set(["electionWon", "promotedSlave", "switchMaster"]);
+
+/**
+ * The first event that lets Redis lose acknowledged writes, if any: a failover, or a crash,
+ * exit or restart of a data server (a Sentinel's or a client's does not lose data).
+ */
 function lossExcuse(run: RunView) {
-  return run.trace.find((r) => LOSSY.has(r.type) && !(r.type === "processStarted" && !r.restarted));
+  const dataServer = (pid: string): boolean => {
+    const s = run.state(pid);
+    return s !== null && typeof s === "object" && "data" in s && "replication" in s;
+  };
+  return run.trace.find((r) => LOSSY.has(r.type) && (FAILOVERS.has(r.type) || dataServer(r.node)) && !(r.type === "processStarted" && !r.restarted));
 }
 
 export function checkDurability(run: RunView): Finding[] {
