@@ -253,3 +253,25 @@ describe("network faults", () => {
     for (const [fault, message] of bad) expect(() => sim.schedule(fault, ms(1))).toThrow(message);
   });
 });
+
+describe("pre-existing connections (Simulation.preconnect)", () => {
+  it("carry data from the first instant, announce nothing, and close like any other", () => {
+    const sim = new Simulation({ seed: 1 });
+    let conn = -1;
+    sim.addProcess("a", probe({ script: [{ afterUs: 1000, act: (_state, ctx) => ctx.send(conn, { type: "ping", n: 1 }) }] }));
+    sim.addProcess("b", probe({ echo: true }));
+    conn = sim.preconnect("a", "b", "bus");
+    sim.schedule({ type: "kill", node: "a" }, ms(5));
+    sim.runUntil(ms(10));
+    expect(events(log(sim, "b"))).toEqual(["start", "message a ping 1", "closed a eof"]);
+    expect(events(log(sim, "a"))).toEqual(["start", "message b pong 1"]);
+  });
+
+  it("can only join processes that have not started", () => {
+    const sim = new Simulation({ seed: 1 });
+    sim.addProcess("a", probe());
+    sim.addProcess("b", probe());
+    sim.runUntil(ms(1));
+    expect(() => sim.preconnect("a", "b", "bus")).toThrow(/not started/);
+  });
+});

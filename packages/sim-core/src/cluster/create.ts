@@ -1,7 +1,8 @@
 import type { Simulation } from "../kernel/simulation";
 import { redisConfig, type RedisConfig } from "../redis-config";
 import { NODE_MASTER, NODE_MYSELF, NODE_REPLICA } from "./flags";
-import { clusterNodeModel } from "./node";
+import { BUS_CHANNEL } from "./messages";
+import { clusterNodeModel, type FormedBusLinks } from "./node";
 import type { NodesConf, NodesConfEntry } from "./nodes-conf";
 import { NO_SLOTS, createSplit, type SlotRanges } from "./slots";
 import type { NodeId } from "./state";
@@ -72,13 +73,28 @@ export interface CreateClusterOptions {
 /**
  * Adds the nodes of a freshly created cluster to `sim`, each named by its port. A node's id
  * comes from its own seeded stream, the same one a node that starts alone draws it from.
+ *
+ * The bus links of a converged cluster exist before the run: every node has an outbound link to
+ * every other (clusterCron keeps one per known node), opened here with Simulation.preconnect, in
+ * argument order, node by node.
  */
 export function addCreatedCluster(sim: Simulation, options: CreateClusterOptions): ClusterLayout {
   const layout = createLayout(options.ports, options.replicasPerMaster, options.pairing);
   const confs = formedNodesConfs(layout, (port) => sim.stream(`node/${port}/node-id`).hex(20));
+  const links = new Map<number, FormedBusLinks>();
   for (const node of layout.nodes) {
     const config: RedisConfig = redisConfig({ ...options.config, ...options.configByPort?.[node.port] });
-    sim.addProcess(String(node.port), clusterNodeModel({ port: node.port, config, formed: confs.get(node.port)! }));
+    const formedLinks: FormedBusLinks = { outbound: new Map(), inbound: [] };
+    links.set(node.port, formedLinks);
+    sim.addProcess(String(node.port), clusterNodeModel({ port: node.port, config, formed: confs.get(node.port)!, formedLinks }));
+  }
+  for (const from of layout.nodes) {
+    for (const to of layout.nodes) {
+      if (to === from) continue;
+      const conn = sim.preconnect(String(from.port), String(to.port), BUS_CHANNEL);
+      links.get(from.port)!.outbound.set(confs.get(to.port)!.myId, conn);
+      links.get(to.port)!.inbound.push(conn);
+    }
   }
   return layout;
 }

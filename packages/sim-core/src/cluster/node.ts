@@ -25,6 +25,7 @@ import {
   myself,
   newNodeView,
   type ClusterNodeState,
+  type NodeId,
 } from "./state";
 
 /**
@@ -56,6 +57,17 @@ export interface ClusterNodeOptions {
    * none for a node that starts alone.
    */
   readonly formed?: NodesConf;
+  /**
+   * The bus links of a formed cluster, opened before the run (Simulation.preconnect); read when
+   * the node first boots. A restarted node opens its links anew.
+   */
+  readonly formedLinks?: FormedBusLinks;
+}
+
+/** A formed node's pre-existing bus links: peer id → our outbound connection, and the inbound ones. */
+export interface FormedBusLinks {
+  readonly outbound: Map<NodeId, ConnId>;
+  readonly inbound: ConnId[];
 }
 
 export type ClusterNodeMessage = ClusterMessage | Message;
@@ -131,12 +143,18 @@ function freshState(options: ClusterNodeOptions, ctx: BootCtx): ClusterNodeState
     const spread = ctx.rng("formed-pong");
     const halfTimeoutMs = Math.floor(s.config["cluster-node-timeout"] / 2);
     for (const id of s.nodeOrder) if (id !== s.myId) s.nodes[id]!.pongReceivedMs = nowMs - spread.int(halfTimeoutMs);
-    // Its links exist already: the first connection to each peer stands for that link, and does
-    // not open with the PING a new link sends (clusterLinkConnectHandler).
-    // (Filled key by key: at 1000 nodes Object.fromEntries took ~3 ms per node, this ~0.3 ms.)
-    const preexisting: Record<string, true> = {};
-    for (const id of s.nodeOrder) if (id !== s.myId) preexisting[id] = true;
-    s.preexistingLinks = preexisting;
+    // Its bus links exist already, both ways (opened before the run, without the PING a new
+    // link opens with): a converged cluster does not reconnect when we start watching it.
+    const links = options.formedLinks;
+    if (links !== undefined) {
+      for (const [id, conn] of links.outbound) {
+        const node = s.nodes[id]!;
+        node.link = conn;
+        node.linkCreatedMs = nowMs;
+        s.outboundLinks[conn] = id;
+      }
+      for (const conn of links.inbound) s.inboundLinks[conn] = null;
+    }
     return s;
   }
   // clusterInit without nodes.conf: a new random name, alone, a master.
@@ -384,10 +402,6 @@ function onBusLinkConnected(s: ClusterNodeState, conn: ConnId, nowMs: number, ct
   const nodeId = s.outboundLinks[conn];
   if (nodeId === undefined) return;
   const node = s.nodes[nodeId]!;
-  if (s.preexistingLinks[nodeId] === true) {
-    delete s.preexistingLinks[nodeId];
-    return;
-  }
   const oldPingSentMs = node.pingSentMs;
   sendPing(s, conn, (node.flags & NODE_MEET) !== 0 ? "meet" : "ping", ctx, nowMs, true);
   if (oldPingSentMs !== 0) node.pingSentMs = oldPingSentMs;

@@ -317,6 +317,19 @@ export class Simulation {
     this.enqueue(this.entryAt(at, new Entry(START, proc, null, null, null)));
   }
 
+  /**
+   * Opens a connection from `from` to `to` that stands for one that existed before the run
+   * began — a formed cluster's bus links: both ends are open and established at once, and no
+   * packet or event marks its opening. Only between processes added but not started yet; each
+   * model must be told the returned id (see cluster/create.ts).
+   */
+  preconnect(from: ProcessId, to: ProcessId, channel: string): ConnId {
+    const a = this.record(from);
+    const b = this.record(to);
+    assert(a.status === "new" && b.status === "new", () => `preconnect ${from} → ${to}: both processes must be added and not started yet`);
+    return this.network.connectEstablished(a, b, channel);
+  }
+
   /** Puts a fault on the agenda. A malformed fault is refused here, with what is wrong. */
   schedule(fault: Fault, atUs: Micros): void {
     const problems = faultProblems(fault, (pid) => this.processes.has(pid));

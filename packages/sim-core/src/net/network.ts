@@ -220,6 +220,20 @@ export class Network {
     return conn.id;
   }
 
+  /**
+   * A connection that was already open when the run began: both ends open and established, with
+   * no SYN, no SYN-ACK and no events (a formed cluster's bus links; see Simulation.preconnect).
+   */
+  connectEstablished(from: NetEndpoint, to: NetEndpoint, channel: string): ConnId {
+    const conn = new Connection(this.connections.nextId(), channel, from, to, this.link(from.id, to.id), this.link(to.id, from.id));
+    conn.acceptorOpen = true;
+    conn.established = true;
+    this.connections.add(conn);
+    this.host.trackConnection(from, conn, true);
+    this.host.trackConnection(to, conn, true);
+    return conn.id;
+  }
+
   send(from: NetEndpoint, connId: ConnId, message: Message): void {
     const conn = this.connections.get(connId);
     // Writing to a socket that is already closed or reset (EPIPE): the bytes never leave the
