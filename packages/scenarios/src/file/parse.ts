@@ -124,8 +124,8 @@ const propertyName = z.string(want("a property name")).transform((value, ctx): P
   return z.NEVER;
 });
 
-/** Parses a scenario file's text; `file` names it in error messages. Throws ScenarioFileError. */
-export function parseScenarioYaml(text: string, file: string): ScenarioFile {
+/** The file's YAML as plain data, and where each part of it lies; YAML-level problems are thrown. */
+function readYaml(text: string, file: string): { data: unknown; problems: ProblemList } {
   const lineCounter = new LineCounter();
   // Plain YAML 1.2 data: no !!binary or other typed values, and no warnings on the console.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, resolveKnownTags: false, logLevel: "error" });
@@ -151,6 +151,12 @@ export function parseScenarioYaml(text: string, file: string): ScenarioFile {
     problems.addAtOffset(0, `YAML error: ${firstLine((error as Error).message)}`);
     throw new ScenarioFileError(problems.problems);
   }
+  return { data, problems };
+}
+
+/** Parses a scenario file's text; `file` names it in error messages. Throws ScenarioFileError. */
+export function parseScenarioYaml(text: string, file: string): ScenarioFile {
+  const { data, problems } = readYaml(text, file);
   const top = problems.check(TOP_LEVEL, data, []);
   if (top === undefined) throw new ScenarioFileError(problems.problems);
 
