@@ -151,6 +151,16 @@ describe("an open slot", () => {
     expect(out.ok).toBe(false);
   });
 
+  it("a restarted node keeps its open slots: nodes.conf saves them, as Redis does", () => {
+    const { sim } = openSlot();
+    sim.apply({ type: "kill", node: "7002" });
+    sim.runFor(seconds(1));
+    sim.apply({ type: "restart", node: "7002" });
+    sim.runFor(seconds(1));
+    expect(node(sim, 7002).migratingSlotsTo).toEqual({ 6000: idOf(sim, 7001) });
+    expect(clusterNodesLine(node(sim, 7002), node(sim, 7002).nodes[idOf(sim, 7002)]!)).toContain(`[6000->-${idOf(sim, 7001)}]`);
+  });
+
   it("SETSLOT NODE on the importer closes the import with a new configEpoch, which gossip carries everywhere", () => {
     const { sim, stays } = openSlot();
     const id1 = idOf(sim, 7001);

@@ -24,6 +24,12 @@ export interface NodesConf {
   readonly lastVoteEpoch: number;
   /** In the node's own order; handshake nodes are not saved. */
   readonly nodes: readonly NodesConfEntry[];
+  /**
+   * Open slots, saved on the myself line as `[slot->-id]` / `[slot-<-id]` (clusterGenNodeDescription
+   * writes them to nodes.conf too, and clusterLoadConfig reads them back). Absent when none.
+   */
+  readonly migrating?: Readonly<Record<number, NodeId>>;
+  readonly importing?: Readonly<Record<number, NodeId>>;
 }
 
 /** clusterSaveConfig: a snapshot of the CLUSTER NODES view plus the epochs. */
@@ -45,6 +51,8 @@ export function nodesConfOf(s: ClusterNodeState): NodesConf {
         configEpoch: n.configEpoch,
         slots: n.slots,
       })),
+    ...(Object.keys(s.migratingSlotsTo ?? {}).length === 0 ? {} : { migrating: { ...s.migratingSlotsTo } }),
+    ...(Object.keys(s.importingSlotsFrom ?? {}).length === 0 ? {} : { importing: { ...s.importingSlotsFrom } }),
   };
 }
 
@@ -52,7 +60,10 @@ export function nodesConfOf(s: ClusterNodeState): NodesConf {
  * clusterLoadConfig: rebuild the node table. A node saved as `fail` is FAIL since load time;
  * saved ping and pong times become "now" (or stay 0); currentEpoch is at least every configEpoch.
  */
-export function loadNodesConf(conf: NodesConf, nowMs: number): Pick<ClusterNodeState, "nodes" | "nodeOrder" | "slotOwner" | "currentEpoch" | "lastVoteEpoch"> {
+export function loadNodesConf(
+  conf: NodesConf,
+  nowMs: number,
+): Pick<ClusterNodeState, "nodes" | "nodeOrder" | "slotOwner" | "currentEpoch" | "lastVoteEpoch" | "migratingSlotsTo" | "importingSlotsFrom"> {
   const nodes: Record<NodeId, NodeView> = {};
   const nodeOrder: NodeId[] = [];
   const slotOwner = emptySlotTable();
@@ -74,5 +85,5 @@ export function loadNodesConf(conf: NodesConf, nowMs: number): Pick<ClusterNodeS
     nodeOrder.push(entry.id);
   }
   if (nodes[conf.myId] === undefined || (nodes[conf.myId]!.flags & NODE_MYSELF) === 0) throw new Error(`nodes.conf of ${conf.myId} has no "myself" line`);
-  return { nodes, nodeOrder, slotOwner, currentEpoch, lastVoteEpoch: conf.lastVoteEpoch };
+  return { nodes, nodeOrder, slotOwner, currentEpoch, lastVoteEpoch: conf.lastVoteEpoch, migratingSlotsTo: { ...conf.migrating }, importingSlotsFrom: { ...conf.importing } };
 }
