@@ -3,9 +3,8 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { InvalidArgumentError, type Command } from "commander";
-import { library, type Scenario } from "@failover-lab/scenarios";
 import { SWEEP_PHASES, realFiguresOf, type SweepData, type SweepRun } from "@failover-lab/report";
-import { sweepRun } from "./sweep-run";
+import { sweepRun, sweepTarget, sweepTargetNames, type SweepTarget } from "./sweep-run";
 import { htmlPage, outputFileProblem, writeFileAtomically } from "./html-page";
 
 /**
@@ -29,7 +28,7 @@ export interface SweepOptions {
 }
 
 /** Runs seeds firstSeed … firstSeed + seeds − 1 (in this thread, or on worker threads); runs come back in seed order. */
-export async function sweep(scenario: Scenario, options: SweepOptions): Promise<SweepData> {
+export async function sweep(scenario: SweepTarget, options: SweepOptions): Promise<SweepData> {
   const seeds = Array.from({ length: options.seeds }, (_, k) => String(options.firstSeed + k));
   const runs: SweepRun[] = new Array(seeds.length);
   if (options.workers <= 0 || seeds.length === 1) {
@@ -113,16 +112,16 @@ export function registerSweep(program: Command): void {
   program
     .command("sweep")
     .description("run a drill over many seeds and plot its failover phases (with real Redis medians where calibrated)")
-    .argument("<name>", "a drill of the library (see `list`)")
+    .argument("<name>", "a drill of the library (see `list`), or a calibration drill: kill-master, paused-master")
     .requiredOption("--seeds <n>", "how many seeds", positiveInteger)
     .option("--first-seed <n>", "the first seed (then +1, +2, …)", (t) => Number(t), 1)
     .option("--html <file>", "write the plots as one self-contained HTML page")
     .option("--fidelity <file>", "the calibration report to compare with (default docs/fidelity/<drill>.json)")
     .option("--workers <n>", "worker threads (0: this thread only)", (t) => Number(t), availableParallelism())
     .action(async (name: string, options: { seeds: number; firstSeed: number; workers: number; html?: string; fidelity?: string }) => {
-      const scenario = library.find((s) => s.name === name);
+      const scenario = sweepTarget(name);
       if (scenario === undefined) {
-        process.stderr.write(`failover-lab sweep: unknown drill "${name}" (expected one of: ${library.map((s) => s.name).join(", ")})\n`);
+        process.stderr.write(`failover-lab sweep: unknown drill "${name}" (expected one of: ${sweepTargetNames().join(", ")})\n`);
         process.exitCode = 2;
         return;
       }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { library, runScenario } from "@failover-lab/scenarios";
@@ -5,6 +8,7 @@ import { PAGE_CSP, PAYLOAD_ELEMENT_ID, realFiguresOf, renderPage, type ReportDat
 import { reportDataOfRun, reportHtml } from "../cli/html";
 import { htmlPage } from "../cli/html-page";
 import { sweep } from "../cli/sweep";
+import { sweepTarget } from "../cli/sweep-run";
 
 /**
  * The teaching report is one file that works offline: nothing in it may load from the network,
@@ -128,5 +132,27 @@ describe("the sweep page (drill-001 over 3 seeds)", () => {
     expect(foreignUrls(html)).toEqual([]);
     expect(html).not.toMatch(/\s(src|href)\s*=/i);
     expect(payloadOf(html)).toEqual(JSON.parse(JSON.stringify(data)));
+  });
+});
+
+describe("a sweep of a calibration drill (kill-master) against its real Redis figures", () => {
+  it("runs calibrate's simulated side per seed and reads the real medians of docs/fidelity's shape", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "failover-lab-fidelity-"));
+    const fidelity = join(dir, "kill-master.json");
+    const real = { min: 2500, median: 3300, max: 4000 };
+    writeFileSync(fidelity, JSON.stringify({ drill: "kill-master", trials: 5, gate: "ci", phases: { failMs: { real, sim: real } } }));
+    try {
+      const data = await sweep(sweepTarget("kill-master")!, { seeds: 2, firstSeed: 1, workers: 0, fidelity });
+      expect(data.real).toEqual({ failMs: real });
+      expect(data.realSource).toBe(`real Redis 7.0.15 from ${fidelity} (5 trials)`);
+      for (const run of data.runs) {
+        expect(run.fault).toBe("kill 7001");
+        // cluster-node-timeout 2000: FAIL after the timeout, the election after FAIL.
+        expect(run.phases.failMs).toBeGreaterThan(2000);
+        expect(run.phases.electionWonMs).toBeGreaterThan(run.phases.failMs!);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
