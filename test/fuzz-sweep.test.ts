@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseScenarioYaml } from "@failover-lab/scenarios/file";
-import { DEFAULT_SWEEP_OPTIONS, type RunOutcome, type SweepOptions } from "../cli/fuzz/run-one";
+import { runScenario } from "@failover-lab/scenarios";
+import { DEFAULT_SWEEP_OPTIONS, runOne, type RunOutcome, type SweepOptions } from "../cli/fuzz/run-one";
 import { shardRange, sweep } from "../cli/fuzz/sweep";
 
 /**
@@ -62,5 +63,19 @@ describe("fuzz sweeps", () => {
       expect(partitions.some((p) => p.groups.some((g) => g !== "rest" && g.includes("client-1") && g.length > 1))).toBe(true);
       expect(scenario.steps.at(-1)!.step).toEqual({ type: "expect", expectation: { kind: "property", property: "durability" } });
     }
+  }, 120_000);
+
+  it("with shrinking on, a Redis behaviour shrinks to fewer faults and its file still shows it", () => {
+    const plain = runOne(7, 22, PARTITIONS);
+    const shrunk = runOne(7, 22, { ...PARTITIONS, shrinkAll: true, shrinkBudget: 60 });
+    const [before] = plain.findings.filter((f) => f.property === "durability");
+    const [after] = shrunk.findings.filter((f) => f.property === "durability");
+    expect(before!.shrunk).toBe(false);
+    expect(after!.shrunk).toBe(true);
+    expect(after!.faults).toBeLessThan(before!.faults);
+    const { scenario, seed } = parseScenarioYaml(after!.yaml, "seed-22.yaml");
+    const replay = runScenario(scenario, { seed: seed! });
+    expect(replay.ok).toBe(false);
+    expect(replay.steps.at(-1)!.saw).toBe(`redisBehaviour: ${after!.message}`);
   }, 120_000);
 });
