@@ -76,7 +76,16 @@ function runCommand(target: string, flags: RunFlags, options: RunCommandOptions)
   const wallMs = performance.now() - started;
   const summary = summaryOf(run, wallMs);
 
-  if (flags.out !== undefined) writeRunFolder(flags.out, scenario, run, summary, options.extraOutFiles ?? []);
+  if (flags.out !== undefined) {
+    try {
+      writeRunFolder(flags.out, scenario, run, summary, options.extraOutFiles ?? []);
+    } catch (error) {
+      // A folder that cannot be written (permissions, a full disk) is bad input; the old DIR is intact.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === undefined) throw error;
+      return badInput(`cannot write --out ${flags.out}: ${(error as Error).message}`);
+    }
+  }
   if (flags.html !== undefined) writeHtmlReport(flags.html, scenario, run);
   if (flags.json) console.log(JSON.stringify(summary));
   else if (flags.out !== undefined) console.log(`${scenario.name}: ${verdict(run.steps)}; seed ${run.seed}; wrote ${flags.out}/ (trace hash ${summary.traceHash})`);
