@@ -189,7 +189,7 @@ export function isForgotten(s: ClusterNodeState, id: NodeId, nowMs: number): boo
 /**
  * CLUSTER RESET [SOFT|HARD] (clusterReset): a replica turns master and drops its data; every
  * migration closes, every slot is released, every other node forgotten. HARD also zeroes the
- * epochs and takes a new name (not modelled: only SOFT is accepted as HARD's cousin here).
+ * epochs; the new random name Redis gives a node on HARD is not modelled (the node keeps its id).
  */
 export function clusterReset(s: ClusterNodeState, args: readonly string[], ctx: BusCtx): Reply {
   if (args.length > 1) return error("ERR wrong number of arguments for 'cluster|reset' command");
