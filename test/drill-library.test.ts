@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { library, runScenario, type Measure, type RunResult, type Scenario } from "@failover-lab/scenarios";
+import { FAULT_TYPES } from "@failover-lab/sim-core";
 
 /**
  * Every drill of the library, end to end: green for seeds 1–5, measures in CONTRACTS §8's order,
@@ -68,7 +69,7 @@ describe.each(library.map((s) => [s.name, s] as const))("%s", (_name, scenario) 
   it("measures every fault step, with its phases in CONTRACTS §8's order", () => {
     for (const seed of SEEDS) {
       const run = runOf(scenario, seed);
-      const faultSteps = scenario.steps.flatMap(({ step }, i) => (["cli", "check", "wait", "until", "expect"].includes(step.type) ? [] : [i]));
+      const faultSteps = scenario.steps.flatMap(({ step }, i) => ((FAULT_TYPES as readonly string[]).includes(step.type) ? [i] : []));
       expect(run.measures.map((m) => m.step)).toEqual(faultSteps);
       expect(run.measures.flatMap(orderProblems)).toEqual([]);
     }
