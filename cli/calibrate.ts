@@ -4,6 +4,7 @@
  * Exit codes (CONTRACTS §9): 0 within tolerance, 1 a tolerance breached, 2 bad input (unknown
  * drill, bad flag, missing Redis binary).
  */
+import { existsSync } from "node:fs";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { CALIBRATION_DRILLS, DEBIAN_BINARIES, MissingBinaryError, TOLERANCES, calibrate, findDrill, type GateName } from "@failover-lab/calibrate";
 
@@ -38,6 +39,11 @@ export function registerCalibrate(program: Command): void {
       const drill = findDrill(name);
       if (drill === undefined) {
         process.stderr.write(`failover-lab calibrate: unknown drill "${name}" (expected one of: ${CALIBRATION_DRILLS.map((d) => d.name).join(", ")}, drill-000, drill-002)\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (flags.realTrials !== undefined && !existsSync(flags.realTrials)) {
+        process.stderr.write(`failover-lab calibrate: --real-trials ${flags.realTrials}: no such file (expected the real-trials.json an earlier run printed)\n`);
         process.exitCode = 2;
         return;
       }

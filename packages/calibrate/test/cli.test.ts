@@ -1,0 +1,62 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { killMaster, runSimClusterTrial, type TrialObservation } from "../src/index";
+
+/**
+ * `failover-lab calibrate`'s exit codes (CONTRACTS §9) without real Redis: the real side is read
+ * from a real-trials.json made of simulated trials (`--real-trials`), as-is (within tolerance)
+ * or slowed down by half (a breach).
+ */
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+
+function calibrate(args: readonly string[]) {
+  return spawnSync(process.execPath, ["--import", "tsx", join(REPO, "cli/failover-lab.ts"), "calibrate", ...args], { cwd: REPO, encoding: "utf8" });
+}
+
+function trialsFile(dir: string, name: string, stretch: number): string {
+  const pairing = { "7004": "7001", "7005": "7002", "7006": "7003" };
+  const trials: TrialObservation[] = [1, 2, 3].map((seed) => {
+    const t = runSimClusterTrial(killMaster, 100 + seed, pairing);
+    // A real log at loglevel notice has no PFAIL line.
+    const logged = t.events.filter((e) => e.event.type !== "nodePossiblyFailing");
+    return { ...t, side: "real", trial: seed, events: logged.map((e) => (e.atMs >= 0 ? { ...e, atMs: Math.round(e.atMs * stretch) } : e)) };
+  });
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify({ drill: "kill-master", redisVersion: "Redis server v=7.0.15 (simulated stand-in)", trials }));
+  return path;
+}
+
+describe("failover-lab calibrate exit codes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "failover-lab-calibrate-cli-"));
+
+  it("exits 0 and writes the report in CONTRACTS §10's shape when the medians agree", () => {
+    const run = calibrate(["kill-master", "--gate", "ci", "--out", join(dir, "ok"), "--real-trials", trialsFile(dir, "same.json", 1)]);
+    expect(run.stderr).not.toMatch(/breached/);
+    expect(run.status).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, "ok", "kill-master.json"), "utf8"));
+    expect(Object.keys(json)).toEqual(["drill", "trials", "gate", "phases"]);
+    expect(json).toMatchObject({ drill: "kill-master", trials: 3, gate: "ci" });
+    expect(Object.keys(json.phases)).toEqual(["failMs", "electionWonMs", "clusterOkMs"]);
+    expect(Object.keys(json.phases.failMs.real)).toEqual(["min", "median", "max"]);
+    expect(readFileSync(join(dir, "ok", "kill-master.md"), "utf8")).toContain("Gate: **ci**");
+  });
+
+  it("exits 1 and names the phase when a tolerance is breached", () => {
+    const run = calibrate(["kill-master", "--gate", "ci", "--out", join(dir, "slow"), "--real-trials", trialsFile(dir, "slow.json", 1.5)]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/tolerance breached/);
+    expect(run.stderr).toMatch(/electionWonMs: simulated median/);
+  });
+
+  it("exits 2 on an unknown drill, a bad flag or a missing binary", () => {
+    expect(calibrate(["kill-mastr"]).status).toBe(2);
+    expect(calibrate(["kill-master", "--gate", "strict"]).status).toBe(2);
+    const missing = calibrate(["kill-master", "--redis-server", "/nonexistent/redis-server", "--out", join(dir, "none")]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/\/nonexistent\/redis-server: not found or not executable/);
+  });
+});
