@@ -440,7 +440,7 @@ function mainKey<K extends string>(fields: Record<string, unknown>, keys: readon
     return present[0];
   }
   if (present.length > 1) {
-    problems.add([...at, present[1]!], `one ${what} at a time: "${present[0]}" and "${present[1]}" are both given`, "key");
+    problems.add([...at, present[1]!], `one ${what} at a time: "${present[0]}" and "${present[1]}" are both given (expected one of them; write two steps)`, "key");
     return undefined;
   }
   const other = Object.keys(fields).find((k) => !extras.includes(k));

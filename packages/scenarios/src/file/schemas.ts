@@ -325,7 +325,7 @@ const commandLine = z.string(want("a command line")).transform((line, ctx) => {
     return argv;
   } catch (error) {
     if (!(error instanceof ArgsSyntaxError)) throw error;
-    ctx.addIssue({ code: "custom", message: `bad command line ${show(line)}: ${error.message}` });
+    ctx.addIssue({ code: "custom", message: `bad command line ${show(line)}: ${error.message} (expected a line as typed at the redis-cli prompt, e.g. set "my key" value)` });
     return z.NEVER;
   }
 });
