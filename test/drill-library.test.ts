@@ -10,6 +10,8 @@ import { FAULT_TYPES } from "@failover-lab/sim-core";
  * once per scenario and seed and shared by the checks below.
  */
 const SEEDS = [1, 2, 3, 4, 5] as const;
+/** Trace mode records immer patches for every event: a long drill (drill-004's reshard) takes a minute or more on a busy machine. */
+const TRACE_MODE_TIMEOUT_MS = 300_000;
 
 const cache = new Map<string, RunResult>();
 function runOf(scenario: Scenario, seed: number): RunResult {
@@ -100,7 +102,7 @@ describe.each(library.map((s) => [s.name, s] as const))("%s", (_name, scenario) 
     expect(traced.writes).toEqual(first.writes);
     // A different seed is a different history.
     expect(runOf(scenario, 2).sim.traceHash()).not.toBe(first.sim.traceHash());
-  });
+  }, TRACE_MODE_TIMEOUT_MS);
 });
 
 describe("Sentinel drills' measures", () => {
