@@ -1,4 +1,4 @@
-import { checkRun, clusterNodesOf, convergenceMs, PROPERTY_NAMES, type Finding, type PropertyName } from "@failover-lab/sim-core/check";
+import { checkRun, clusterConvergence, clusterNodesOf, convergenceMs, PROPERTY_NAMES, type Finding, type PropertyName } from "@failover-lab/sim-core/check";
 import type { FuzzCase } from "@failover-lab/sim-core/fc";
 import { runScenario, type RunResult } from "../runner";
 import type { Scenario } from "../steps";
@@ -24,6 +24,7 @@ export function runFuzzCase(c: FuzzCase, seed: string | number, options: FuzzRun
   const run = runScenario(scenario, { seed });
   const findings = checkRun(run.sim, options.properties ?? PROPERTY_NAMES);
   const isCluster = clusterNodesOf(run.sim).length > 0;
-  const stuck = findings.some((f) => f.property === "liveness");
-  return { scenario, findings, convergenceMs: isCluster && !stuck ? convergenceMs(run.sim) : null, run };
+  // Settling time means something only for a cluster that did settle.
+  const settled = isCluster && clusterConvergence(run.sim).converged;
+  return { scenario, findings, convergenceMs: settled ? convergenceMs(run.sim) : null, run };
 }
