@@ -125,6 +125,19 @@ function sentinelCard(s: SentinelState): HTMLElement[] {
 }
 
 function clientSummary(state: unknown): string {
-  const text = JSON.stringify(state, (_k, v: unknown) => (Array.isArray(v) && v.length > 8 ? `[${v.length} items]` : v), 1);
+  // A client's tables (acks, key maps) can hold many thousand entries: count them, do not print them.
+  const text = JSON.stringify(
+    state,
+    function (this: unknown, _k: string, v: unknown) {
+      if (v === state) return v;
+      if (Array.isArray(v)) return v.length > 8 ? `[${v.length} items]` : v;
+      if (v !== null && typeof v === "object") {
+        const keys = Object.keys(v).length;
+        return keys > 16 ? `{${keys} entries}` : v;
+      }
+      return v;
+    },
+    1,
+  );
   return text.length > 1200 ? `${text.slice(0, 1200)}…` : text;
 }

@@ -59,12 +59,13 @@ async function main(): Promise<void> {
   });
   const laneIds = data.processes.map((p) => p.id);
   const processes = processRuns(data.trace, laneIds);
+  const roles = rolesFromEvents(data.processes, data.trace);
   const lanes: Lane[] = data.processes.map((p) => ({
     id: p.id,
     label: p.kind === "sentinel" ? `${p.id} S` : p.id,
     beliefs: beliefs.get(p.id) ?? [],
     process: processes.get(p.id) ?? [],
-    roles: rolesFromEvents(p, data.trace),
+    roles: roles.get(p.id) ?? [],
   }));
   const arrows = arrowsOf(data.messages, data.trace);
   const arrowKinds = [...new Set(arrows.map((a) => a.kind))].sort();
@@ -254,15 +255,16 @@ async function main(): Promise<void> {
 }
 
 /** Roles of lanes without states (large runs), from their initial role and the role-changing events. */
-function rolesFromEvents(p: ReportProcess, trace: readonly TraceRecord[]): Run<Role>[] {
-  if (p.detailed) return [];
-  const runs: Run<Role>[] = [{ fromUs: 0, value: p.role ?? "unknown" }];
+function rolesFromEvents(processes: readonly ReportProcess[], trace: readonly TraceRecord[]): Map<string, Run<Role>[]> {
+  const out = new Map<string, Run<Role>[]>();
+  for (const p of processes) if (!p.detailed) out.set(p.id, [{ fromUs: 0, value: p.role ?? "unknown" }]);
   for (const r of trace) {
-    if (r.node !== p.id) continue;
+    const runs = out.get(r.node);
+    if (runs === undefined) continue;
     if (r.type === "electionWon") runs.push({ fromUs: r.atUs, value: "master" });
     else if (r.type === "reconfiguredAsReplica") runs.push({ fromUs: r.atUs, value: "replica" });
   }
-  return runs;
+  return out;
 }
 
 /** Each process's wall-clock offset over time (clockJump). */

@@ -1,7 +1,7 @@
 import { axisTop } from "d3-axis";
 import { scaleLinear, type ScaleLinear } from "d3-scale";
 import { select } from "d3-selection";
-import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from "d3-zoom";
+import { zoom, zoomIdentity, zoomTransform, type ZoomBehavior, type ZoomTransform } from "d3-zoom";
 import type { TraceRecord } from "@failover-lab/sim-core/trace";
 import { FAILOVER_KINDS, GOSSIP_KINDS, firstArrivingFrom, type Arrow } from "./arrows";
 import { runAt, type Beliefs, type ProcessState, type Role, type Run } from "./bands";
@@ -174,7 +174,7 @@ export class Timeline {
   private resize(): void {
     const width = Math.max(300, this.scroller.clientWidth);
     this.widthPx = width;
-    const transform = (this.canvas as unknown as { __zoom?: ZoomTransform }).__zoom ?? zoomIdentity;
+    const transform = zoomTransform(this.canvas);
     this.base.range([GUTTER_PX, width]);
     this.zoomBehavior.extent([
       [GUTTER_PX, 0],
