@@ -55,8 +55,8 @@ describe("drill-000's report (Redis Cluster, SHUTDOWN of the masters)", () => {
     expect(winner.configEpoch).toBe(String(won.epoch));
     // Its own CLUSTER NODES line: myself,master with the new config epoch.
     expect(winner.text).toMatch(new RegExp(`127\\.0\\.0\\.1:${won.node}@\\d+ myself,master - \\d+ \\d+ ${won.epoch} connected`));
-    // From the shutdown to just after the election, so its arrows can be told apart.
-    await showSpan(page, fault.atUs - 500 * MS, won.atUs + 2000 * MS);
+    // From the first FAIL to just after the election, so its arrows can be told apart.
+    await showSpan(page, first(run.sim.trace, "nodeMarkedFailing").atUs - 300 * MS, won.atUs + 300 * MS);
     await page.screenshot({ path: outputPath("drill-000-after-election.png") });
 
     await seek(page, fault.atUs - 1 * MS);
