@@ -89,7 +89,11 @@ async function main(): Promise<void> {
     steps: data.steps.map((s) => ({ atUs: s.atUs, fault: isFault(s.text), text: s.text })),
     onSeek: (atUs) => seek(atUs),
   });
-  const story = new Story(data, (atUs) => seek(atUs + AFTER_US));
+  const story = new Story(
+    data,
+    (atUs) => seek(atUs + AFTER_US),
+    (record) => timeline.setHighlight(record),
+  );
 
   // Controls.
   const playButton = el("button", { type: "button", title: "play / pause (space)" }, "▶ play");

@@ -23,6 +23,7 @@ export class Story {
   constructor(
     private readonly data: ReportData,
     private readonly onSeek: (atUs: number) => void,
+    private readonly onCause: (record: TraceRecord | null) => void = () => undefined,
   ) {
     this.lines = data.logLines;
     const steps = el("ol", { class: "steps" });
@@ -109,6 +110,7 @@ export class Story {
   private showCause(line: ReportLogLine): void {
     const record: TraceRecord | undefined = this.data.trace[line.traceIndex];
     this.cause.textContent = record === undefined ? "" : `${formatSeconds(line.atUs)} on ${line.process}: event ${JSON.stringify(record)}`;
+    this.onCause(record ?? null);
   }
 }
 

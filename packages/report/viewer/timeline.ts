@@ -82,6 +82,7 @@ export class Timeline {
   private readonly zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown>;
   private cursorUs = 0;
   private filter: ArrowFilter = { kinds: new Set(FAILOVER_KINDS), node: null };
+  private highlight: { readonly atUs: number; readonly node: string } | null = null;
   private widthPx = 800;
   private frame = 0;
   /** Shown under the timeline: how many arrows are drawn, and whether they are thinned. */
@@ -140,6 +141,12 @@ export class Timeline {
     // Keep the cursor in view while playing or stepping.
     const [d0, d1] = this.x.domain() as [number, number];
     if (atUs < d0 || atUs > d1) this.centerOn(atUs);
+    this.requestDraw();
+  }
+
+  /** Rings one event on its lane (the event that wrote a clicked log line); null clears it. */
+  setHighlight(event: { readonly atUs: number; readonly node: string } | null): void {
+    this.highlight = event;
     this.requestDraw();
   }
 
@@ -235,6 +242,17 @@ export class Timeline {
     g.restore();
 
     const drawn = this.drawArrows(g, d0, d1, first, last, yOf);
+
+    // The highlighted event: a ring on its lane.
+    const ringRow = this.highlight === null ? undefined : this.laneIndex.get(this.highlight.node);
+    if (this.highlight !== null && ringRow !== undefined && ringRow >= first && ringRow <= last) {
+      g.strokeStyle = "#0b6bcb";
+      g.lineWidth = 2.5;
+      g.beginPath();
+      g.arc(x(this.highlight.atUs), yOf(ringRow) + ROW_PX / 2, 9, 0, Math.PI * 2);
+      g.stroke();
+      g.lineWidth = 1;
+    }
 
     // The cursor.
     const cx = x(this.cursorUs);
