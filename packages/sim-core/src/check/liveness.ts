@@ -33,8 +33,25 @@ export function lastFaultUs(run: RunView): number {
   return 0;
 }
 
+export interface Convergence {
+  readonly converged: boolean;
+  readonly problems: readonly string[];
+  readonly byDesign: boolean;
+}
+
+/** The last answer per run, valid while the run has not moved on (a sweep asks twice per run). */
+const lastConvergence = new WeakMap<RunView, { readonly nowUs: number; readonly events: number; readonly answer: Convergence }>();
+
 /** Whether every running node says ok and all agree on one live master per slot; why not, if not. */
-export function clusterConvergence(run: RunView): { converged: boolean; problems: string[]; byDesign: boolean } {
+export function clusterConvergence(run: RunView): Convergence {
+  const cached = lastConvergence.get(run);
+  if (cached !== undefined && cached.nowUs === run.nowUs && cached.events === run.trace.length) return cached.answer;
+  const answer = computeConvergence(run);
+  lastConvergence.set(run, { nowUs: run.nowUs, events: run.trace.length, answer });
+  return answer;
+}
+
+function computeConvergence(run: RunView): Convergence {
   const up = clusterNodesOf(run).filter(({ pid }) => isUp(run, pid));
   const problems: string[] = [];
   let byDesign = false;
