@@ -1,3 +1,4 @@
+import { slotOwnerOf } from "../src/cluster/slot-table";
 import { Seeds, Simulation, WALL_CLOCK_EPOCH_MS, seconds, type ConnId, type Ctx, type Message, type TraceEvent, type TraceRecord } from "../src/index";
 import { addCreatedCluster } from "../src/cluster/create";
 import type { ClusterNodeState } from "../src/cluster/state";
@@ -40,7 +41,7 @@ export function eventsOf<T extends TraceRecord["type"]>(sim: Simulation, type: T
 /** Who owns `slot` in `port`'s own slot table (its port), or null. */
 export function ownerPortOf(sim: Simulation, port: number, slot: number): number | null {
   const s = node(sim, port);
-  const owner = s.slotOwner[slot];
+  const owner = slotOwnerOf(s.slotOwner, slot);
   return owner === null || owner === undefined ? null : s.nodes[owner]!.port;
 }
 

@@ -1,3 +1,4 @@
+import { slotOwnerOf } from "../src/cluster/slot-table";
 import { describe, expect, it } from "vitest";
 import { executeCommand } from "../src/cluster/commands";
 import { keyHashSlot } from "../src/cluster/key-slot";
@@ -60,7 +61,7 @@ describe("CLUSTER SETSLOT", () => {
     const [key] = keysOfSlot(6001, 1);
     expect(text(cli(sim, 7002, "SET", key!, "v"))).toBe("OK");
     expect(text(cli(sim, 7002, "CLUSTER", "SETSLOT", "6001", "NODE", id1))).toBe("ERR Can't assign hashslot 6001 to a different node while I still hold keys for this hash slot.");
-    expect(node(sim, 7002).slotOwner[6001]).toBe(id2);
+    expect(slotOwnerOf(node(sim, 7002).slotOwner, 6001)).toBe(id2);
     expect(text(cli(sim, 7002, "DEL", key!))).toBe(JSON.stringify({ kind: "integer", value: 1 }));
   });
 
@@ -104,7 +105,7 @@ describe("an open slot", () => {
     const out = cliOutputOf(sim, 7002, "GET", moved);
     expect(out).toEqual(["-> Redirected to slot [6000] located at 127.0.0.1:7001", '"one"']);
     // ASK does not change who owns the slot anywhere.
-    expect(node(sim, 7001).slotOwner[6000]).toBe(idOf(sim, 7002));
+    expect(slotOwnerOf(node(sim, 7001).slotOwner, 6000)).toBe(idOf(sim, 7002));
   });
 
   it("ASKING lets only the next command of that connection into an importing slot", () => {
@@ -171,7 +172,7 @@ describe("an open slot", () => {
     expect(node(sim, 7001).importingSlotsFrom).toEqual({});
     // Only the importer was told; the others learn it from the bus.
     sim.runFor(seconds(2));
-    for (const port of [7002, 7003, 7004, 7005, 7006]) expect(node(sim, port).slotOwner[6000]).toBe(id1);
+    for (const port of [7002, 7003, 7004, 7005, 7006]) expect(slotOwnerOf(node(sim, port).slotOwner, 6000)).toBe(id1);
     // The source saw its slot go: its migrating state is cleared by its own SETSLOT, as redis-cli does.
     expect(text(cli(sim, 7002, "CLUSTER", "SETSLOT", "6000", "NODE", id1))).toBe("OK");
     expect(node(sim, 7002).migratingSlotsTo).toEqual({});

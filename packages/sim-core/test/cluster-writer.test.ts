@@ -1,3 +1,4 @@
+import { slotOwnerOf } from "../src/cluster/slot-table";
 import { describe, expect, it } from "vitest";
 import {
   ackedByKey,
@@ -177,7 +178,7 @@ describe("acknowledged writes across a partition (CONTRACTS §8 writes.lost)", (
     const expected = ackedAfterCut.map((a) => a.key).sort();
 
     // Before the heal both masters claim 0-5460: 7004's epoch (7) beats 7001's (1).
-    expect(node(sim, 7001).slotOwner[0]).toBe(idOf(sim, 7001));
+    expect(slotOwnerOf(node(sim, 7001).slotOwner, 0)).toBe(idOf(sim, 7001));
     const lostBeforeHeal = lostWrites(ackedByKey(w), finalValueInCluster(running(sim)));
     expect([...lostBeforeHeal].sort()).toEqual(expected);
 

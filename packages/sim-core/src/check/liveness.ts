@@ -1,4 +1,5 @@
 import { NODE_FAIL } from "../cluster/flags";
+import { slotOwnerOf } from "../cluster/slot-table";
 import { WALL_CLOCK_EPOCH_MS } from "../kernel/time";
 import { dataAgeInputs } from "../replication/info";
 import { CLUSTER_SLOTS } from "../redis-constants";
@@ -63,9 +64,9 @@ function computeConvergence(run: RunView): Convergence {
   const stuckOwners = new Set<string>();
   let disagreements = 0;
   for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
-    const owner = reference.state.slotOwner[slot] ?? null;
+    const owner = slotOwnerOf(reference.state.slotOwner, slot);
     for (const n of up) {
-      const other = n.state.slotOwner[slot] ?? null;
+      const other = slotOwnerOf(n.state.slotOwner, slot);
       if (other === owner) continue;
       if (disagreements++ < 3) problems.push(`${reference.pid} gives slot ${slot} to ${portOf(reference, owner)}, ${n.pid} to ${portOf(n, other)}`);
     }
@@ -76,7 +77,7 @@ function computeConvergence(run: RunView): Convergence {
     }
     if (stuckOwners.has(owner)) continue;
     const serving = byId.get(owner);
-    if (serving !== undefined && serving.state.slotOwner[slot] === owner && serving.state.replication.masterHost === null) continue;
+    if (serving !== undefined && slotOwnerOf(serving.state.slotOwner, slot) === owner && serving.state.replication.masterHost === null) continue;
     stuckOwners.add(owner);
     const why = whyOwnerIsGone(run, up, reference, owner);
     byDesign ||= why.byDesign;

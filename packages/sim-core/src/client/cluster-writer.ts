@@ -4,6 +4,7 @@ import { CLUSTER_SLOTS } from "../redis-constants";
 import { keyHashSlot } from "../cluster/key-slot";
 import type { ClusterNodeState } from "../cluster/state";
 import { CLIENT_CHANNEL, parseAsk, parseMoved, type ClientMessage, type Reply } from "./protocol";
+import { slotOwnerOf } from "../cluster/slot-table";
 import type { WriteErrorKind } from "./events";
 
 export type { WriteErrorKind } from "./events";
@@ -764,7 +765,7 @@ export function finalValueInCluster(nodes: readonly ClusterNodeState[]): (key: s
     let bestEpoch = -1;
     for (const node of nodes) {
       const me = node.nodes[node.myId];
-      if (me === undefined || node.slotOwner[slot] !== node.myId || node.replication.masterHost !== null) continue;
+      if (me === undefined || slotOwnerOf(node.slotOwner, slot) !== node.myId || node.replication.masterHost !== null) continue;
       if (me.configEpoch > bestEpoch) {
         best = node;
         bestEpoch = me.configEpoch;

@@ -9,6 +9,7 @@ import { slotRanges } from "./slots";
 import { replaceMyMaster } from "./election";
 import { NODE_FAIL } from "./flags";
 import { keyHashSlot } from "./key-slot";
+import { slotOwnerOf } from "./slot-table";
 import { CLUSTER_MF_TIMEOUT_MS, CLUSTER_SLOTS } from "../redis-constants";
 import { TODO_SAVE_CONFIG, TODO_UPDATE_STATE, isMaster, isReplica, myself, type ClusterNodeState } from "./state";
 import { clusterCountKeysInSlot, clusterForget, clusterGetKeysInSlot, clusterReset, clusterSetSlot, functionCommand, restoreCommand, routeMigratingKey, takeAsking } from "./migration";
@@ -79,7 +80,7 @@ export function executeCommand(s: ClusterNodeState, argv: readonly string[], ctx
  */
 function routeKey(s: ClusterNodeState, key: string, asking: boolean, ctx: BusCtx): Reply | null {
   const slot = keyHashSlot(key);
-  const owner = s.slotOwner[slot] ?? null;
+  const owner = slotOwnerOf(s.slotOwner, slot);
   if (owner === null) return error("CLUSTERDOWN Hash slot not served");
   if (s.state !== "ok") return error("CLUSTERDOWN The cluster is down");
   void ctx;
@@ -207,7 +208,7 @@ function clusterAddSlots(s: ClusterNodeState, sub: string, args: readonly string
   }
   for (const [first, last] of ranges) {
     if (!Number.isInteger(first) || !Number.isInteger(last) || first < 0 || last >= CLUSTER_SLOTS || first > last) return error("ERR Invalid or out of range slot");
-    for (let slot = first; slot <= last; slot++) if (s.slotOwner[slot] !== null) return error(`ERR Slot ${slot} is already busy`);
+    for (let slot = first; slot <= last; slot++) if (slotOwnerOf(s.slotOwner, slot) !== null) return error(`ERR Slot ${slot} is already busy`);
   }
   bindSlots(s, s.myId, slotRanges(ranges));
   updateClusterState(s, s.config["cluster-node-timeout"], ctx.wallMs(), ctx);

@@ -3,7 +3,8 @@ import { keyHashSlot } from "./key-slot";
 import { buildHeader, sendOn, type BusCtx } from "./bus";
 import { NODE_MASTER, NODE_MIGRATE_TO, NODE_MYSELF, NODE_REPLICA } from "./flags";
 import type { BusHeader } from "./messages";
-import { rangesOwnedBy, slotCount, withSlot, withoutSlot, type SlotRanges } from "./slots";
+import { slotCount, withSlot, withoutSlot, type SlotRanges } from "./slots";
+import { rangesOwnedInTable, setSlotOwner, slotOwnerOf } from "./slot-table";
 import { TODO_FSYNC_CONFIG, TODO_SAVE_CONFIG, TODO_UPDATE_STATE, isMaster, isReplica, myself, type ClusterNodeState, type NodeId, type NodeView } from "./state";
 import { replicationSetMasterOf } from "./replication-view";
 
@@ -22,7 +23,7 @@ export function refreshOwnedSlots(s: ClusterNodeState, ids: Iterable<NodeId>): v
   for (const id of ids) {
     const node = s.nodes[id];
     if (node === undefined) continue;
-    node.slots = rangesOwnedBy(s.slotOwner, id);
+    node.slots = rangesOwnedInTable(s.slotOwner, id);
     node.numSlots = slotCount(node.slots);
   }
 }
@@ -32,9 +33,9 @@ export function bindSlots(s: ClusterNodeState, owner: NodeId, slots: SlotRanges)
   const affected = new Set<NodeId>([owner]);
   for (const [first, last] of slots) {
     for (let slot = first; slot <= last; slot++) {
-      const previous = s.slotOwner[slot];
-      if (previous !== null && previous !== undefined) affected.add(previous);
-      s.slotOwner[slot] = owner;
+      const previous = slotOwnerOf(s.slotOwner, slot);
+      if (previous !== null) affected.add(previous);
+      setSlotOwner(s.slotOwner, slot, owner);
     }
   }
   refreshOwnedSlots(s, affected);
@@ -88,7 +89,7 @@ export function updateSlotsConfigWith(s: ClusterNodeState, sender: NodeView, sen
   const moved: (number | NodeId | null)[] = [];
   for (const [first, last] of slots) {
     for (let slot = first; slot <= last; slot++) {
-      const ownerId = s.slotOwner[slot] ?? null;
+      const ownerId = slotOwnerOf(s.slotOwner, slot);
       if (ownerId === sender.id) continue;
       const owner = ownerId === null ? undefined : s.nodes[ownerId];
       if (owner === undefined || owner.configEpoch < senderConfigEpoch) {
@@ -98,7 +99,7 @@ export function updateSlotsConfigWith(s: ClusterNodeState, sender: NodeView, sen
           migratedOurSlots++;
         }
         if (ownerId !== null) affected.add(ownerId);
-        s.slotOwner[slot] = sender.id;
+        setSlotOwner(s.slotOwner, slot, sender.id);
         moved.push(slot, ownerId);
         s.todoBeforeSleep |= TODO_SAVE_CONFIG | TODO_UPDATE_STATE | TODO_FSYNC_CONFIG;
       }
@@ -156,7 +157,7 @@ function slotsHoldingKeys(s: ClusterNodeState): Set<number> {
 export function sendUpdateIfStale(s: ClusterNodeState, sender: NodeView, header: BusHeader, ctx: BusCtx): void {
   for (const [first, last] of header.slots) {
     for (let slot = first; slot <= last; slot++) {
-      const ownerId = s.slotOwner[slot] ?? null;
+      const ownerId = slotOwnerOf(s.slotOwner, slot);
       if (ownerId === null || ownerId === sender.id) continue;
       const owner = s.nodes[ownerId]!;
       if (owner.configEpoch <= header.configEpoch) continue;

@@ -8,3 +8,4 @@ export type { ClusterNodeState, NodeView, NodeId, ClusterHealth } from "./state"
 export type { ClusterEvent } from "./events";
 export type { ClusterMessage } from "./messages";
 export type { NodesConf } from "./nodes-conf";
+export { emptySlotTable, setSlotOwner, slotOwnerOf, type SlotTable } from "./slot-table";

@@ -10,6 +10,7 @@ import { deleteNode } from "./handshake";
 import { keyHashSlot } from "./key-slot";
 import { NODE_MIGRATE_TO } from "./flags";
 import { NO_SLOTS, withSlot, withoutSlot } from "./slots";
+import { emptySlotTable, setSlotOwner, slotOwnerOf } from "./slot-table";
 import { TODO_FSYNC_CONFIG, TODO_SAVE_CONFIG, TODO_UPDATE_STATE, isMaster, isReplica, myself, type ClusterNodeState, type NodeId } from "./state";
 
 /**
@@ -62,13 +63,13 @@ export function clusterSetSlot(s: ClusterNodeState, args: readonly string[], ctx
   const action = args[1]!.toUpperCase();
   const target = args[2];
   if (action === "MIGRATING" && args.length === 3) {
-    if (s.slotOwner[slot] !== s.myId) return error(`ERR I'm not the owner of hash slot ${slot}`);
+    if (slotOwnerOf(s.slotOwner, slot) !== s.myId) return error(`ERR I'm not the owner of hash slot ${slot}`);
     const n = s.nodes[target!];
     if (n === undefined) return error(`ERR I don't know about node ${target}`);
     if (isReplica(n)) return error("ERR Target node is not a master");
     s.migratingSlotsTo[slot] = n.id;
   } else if (action === "IMPORTING" && args.length === 3) {
-    if (s.slotOwner[slot] === s.myId) return error(`ERR I'm already the owner of hash slot ${slot}`);
+    if (slotOwnerOf(s.slotOwner, slot) === s.myId) return error(`ERR I'm already the owner of hash slot ${slot}`);
     const n = s.nodes[target!];
     if (n === undefined) return error(`ERR I don't know about node ${target}`);
     if (isReplica(n)) return error("ERR Target node is not a master");
@@ -82,12 +83,12 @@ export function clusterSetSlot(s: ClusterNodeState, args: readonly string[], ctx
     if (isReplica(n)) return error("ERR Target node is not a master");
     const keys = countKeysInSlot(s, slot);
     // A slot I serve may go elsewhere only once its keys have left.
-    if (s.slotOwner[slot] === s.myId && n.id !== s.myId && keys !== 0) {
+    if (slotOwnerOf(s.slotOwner, slot) === s.myId && n.id !== s.myId && keys !== 0) {
       return error(`ERR Can't assign hashslot ${slot} to a different node while I still hold keys for this hash slot.`);
     }
     // Closing a migration with no keys left clears the migrating state.
     if (keys === 0) delete s.migratingSlotsTo[slot];
-    const slotWasMine = s.slotOwner[slot] === s.myId;
+    const slotWasMine = slotOwnerOf(s.slotOwner, slot) === s.myId;
     assignSlot(s, slot, n.id);
     // A master left without slots follows the node that took the last one (7.0's
     // cluster-allow-replica-migration rule in clusterCommand "setslot").
@@ -115,7 +116,7 @@ export function clusterSetSlot(s: ClusterNodeState, args: readonly string[], ctx
  * without rescanning the table (a reshard does this thousands of times on every master).
  */
 function assignSlot(s: ClusterNodeState, slot: number, owner: NodeId): void {
-  const previous = s.slotOwner[slot] ?? null;
+  const previous = slotOwnerOf(s.slotOwner, slot);
   if (previous === owner) return;
   if (previous !== null) {
     const old = s.nodes[previous];
@@ -124,7 +125,7 @@ function assignSlot(s: ClusterNodeState, slot: number, owner: NodeId): void {
       old.numSlots--;
     }
   }
-  s.slotOwner[slot] = owner;
+  setSlotOwner(s.slotOwner, slot, owner);
   const next = s.nodes[owner]!;
   next.slots = withSlot(next.slots, slot);
   next.numSlots++;
@@ -169,7 +170,7 @@ export function clusterForget(s: ClusterNodeState, args: readonly string[], ctx:
 
 /** clusterDelNode's slot side: the node's slots become unassigned, its migrations close. */
 export function forgetNode(s: ClusterNodeState, id: NodeId, ctx: BusCtx): void {
-  for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (s.slotOwner[slot] === id) s.slotOwner[slot] = null;
+  for (let slot = 0; slot < CLUSTER_SLOTS; slot++) if (slotOwnerOf(s.slotOwner, slot) === id) setSlotOwner(s.slotOwner, slot, null);
   for (const slot of Object.keys(s.migratingSlotsTo)) if (s.migratingSlotsTo[Number(slot)] === id) delete s.migratingSlotsTo[Number(slot)];
   for (const slot of Object.keys(s.importingSlotsFrom)) if (s.importingSlotsFrom[Number(slot)] === id) delete s.importingSlotsFrom[Number(slot)];
   deleteNode(s, id, ctx);
@@ -205,7 +206,7 @@ export function clusterReset(s: ClusterNodeState, args: readonly string[], ctx: 
   }
   s.migratingSlotsTo = {};
   s.importingSlotsFrom = {};
-  for (let slot = 0; slot < CLUSTER_SLOTS; slot++) s.slotOwner[slot] = null;
+  s.slotOwner = emptySlotTable();
   me.slots = NO_SLOTS;
   me.numSlots = 0;
   for (const id of [...s.nodeOrder]) if (id !== s.myId) deleteNode(s, id, ctx);
@@ -225,7 +226,7 @@ export function clusterReset(s: ClusterNodeState, args: readonly string[], ctx: 
  * Otherwise the owner decides (MOVED).
  */
 export function routeMigratingKey(s: ClusterNodeState, slot: number, keyExists: boolean, asking: boolean): Reply | null {
-  const owner = s.slotOwner[slot]!;
+  const owner = slotOwnerOf(s.slotOwner, slot)!;
   const migratingTo = owner === s.myId ? s.migratingSlotsTo[slot] : undefined;
   const importing = migratingTo === undefined && s.importingSlotsFrom[slot] !== undefined;
   if (migratingTo !== undefined && !keyExists) {

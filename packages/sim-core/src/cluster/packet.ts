@@ -20,6 +20,7 @@ import {
 import { handleAuthAck, handleAuthRequest } from "./voting";
 import { completeHandshake, handshakeFromMeet } from "./handshake";
 import { isForgotten } from "./migration";
+import { setSlotOwner } from "./slot-table";
 
 /**
  * clusterProcessPacket: what a node does with each bus message, in Redis's order. The header is
@@ -143,9 +144,9 @@ function processHeartbeat(
     if (isMaster(sender)) {
       // clusterDelNodeSlots: a master turned replica serves nothing.
       let lost = false;
-      for (let slot = 0; slot < s.slotOwner.length; slot++) {
-        if (s.slotOwner[slot] === sender.id) {
-          s.slotOwner[slot] = null;
+      for (const [first, last] of sender.slots) {
+        for (let slot = first; slot <= last; slot++) {
+          setSlotOwner(s.slotOwner, slot, null);
           lost = true;
         }
       }

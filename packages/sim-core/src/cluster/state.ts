@@ -1,9 +1,9 @@
 import type { ConnId } from "../process/model";
 import type { ServerCore } from "../replication/state";
-import { CLUSTER_SLOTS } from "../redis-constants";
 import { NODE_MASTER, NODE_REPLICA } from "./flags";
 import type { NodesConf } from "./nodes-conf";
 import { NO_SLOTS, type SlotRanges } from "./slots";
+import type { SlotTable } from "./slot-table";
 
 /** A node's name on the bus: 40 hex characters, drawn once and kept in nodes.conf. */
 export type NodeId = string;
@@ -72,8 +72,8 @@ export interface ClusterNodeState extends ServerCore {
   state: ClusterHealth;
   /** Masters serving at least one slot, as last computed by clusterUpdateState. */
   size: number;
-  /** Owner of each of the 16384 slots, or null. */
-  slotOwner: (NodeId | null)[];
+  /** Owner of each of the 16384 slots, or null, in chunks (slot-table.ts: read with slotOwnerOf). */
+  slotOwner: SlotTable;
 
   // Election (clusterState.failover_auth_*).
   failoverAuthTimeMs: number;
@@ -187,9 +187,7 @@ export function newNodeView(id: NodeId, port: number, flags: number, nowMs: numb
   };
 }
 
-export function emptySlotTable(): (NodeId | null)[] {
-  return new Array<NodeId | null>(CLUSTER_SLOTS).fill(null);
-}
+export { emptySlotTable, slotOwnerOf, setSlotOwner } from "./slot-table";
 
 export const myself = (s: ClusterNodeState): NodeView => s.nodes[s.myId]!;
 

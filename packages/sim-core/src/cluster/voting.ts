@@ -1,4 +1,5 @@
 import { buildHeader, sendOn, type BusCtx } from "./bus";
+import { slotOwnerOf } from "./slot-table";
 import { MFLAG_FORCEACK, NODE_FAIL } from "./flags";
 import type { BusHeader } from "./messages";
 import { TODO_FSYNC_CONFIG, TODO_HANDLE_FAILOVER, TODO_SAVE_CONFIG, isMaster, isReplica, myself, type ClusterNodeState, type NodeView } from "./state";
@@ -34,7 +35,7 @@ export function handleAuthRequest(s: ClusterNodeState, requester: NodeView, requ
   // The requester must not claim a slot that a node with a newer configEpoch owns here.
   for (const [first, last] of request.slots) {
     for (let slot = first; slot <= last; slot++) {
-      const ownerId = s.slotOwner[slot] ?? null;
+      const ownerId = slotOwnerOf(s.slotOwner, slot);
       if (ownerId === null) continue;
       const owner = s.nodes[ownerId]!;
       if (owner.configEpoch <= request.configEpoch) continue;

@@ -3,6 +3,7 @@ import { NODE_FAIL, NODE_MYSELF, NODE_PFAIL, NODE_REPLICA, formatNodeFlags } fro
 import { MESSAGE_STATS_NAME, MESSAGE_TYPE_ORDER } from "../cluster/messages";
 import { formatSlotRanges } from "../cluster/slots";
 import type { ClusterNodeState, NodeView } from "../cluster/state";
+import { slotOwnerOf } from "../cluster/slot-table";
 
 /**
  * CLUSTER NODES and CLUSTER INFO as the node itself would answer them — its own beliefs, stale
@@ -57,7 +58,7 @@ export function clusterInfo(s: ClusterNodeState): string {
   let pfail = 0;
   let fail = 0;
   for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
-    const owner = s.slotOwner[slot];
+    const owner = slotOwnerOf(s.slotOwner, slot);
     if (owner === null || owner === undefined) continue;
     assigned++;
     const flags = s.nodes[owner]!.flags;

@@ -1,0 +1,45 @@
+import { CLUSTER_SLOTS } from "../redis-constants";
+import type { SlotRanges } from "./slots";
+
+/**
+ * A node's slot table (clusterState.slots): the owner of each of the 16384 slots, or null. It is
+ * kept in chunks of 128 slots so that a change copies one chunk, not 16384 entries, when a
+ * handler runs under immer in trace mode — a reshard changes the table thousands of times.
+ */
+export type SlotTable = (string | null)[][];
+
+const CHUNK_BITS = 7;
+const CHUNK_SLOTS = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_SLOTS - 1;
+
+export function emptySlotTable(): SlotTable {
+  const table: SlotTable = [];
+  for (let c = 0; c < CLUSTER_SLOTS / CHUNK_SLOTS; c++) table.push(new Array<string | null>(CHUNK_SLOTS).fill(null));
+  return table;
+}
+
+/** The owner of `slot`, or null. */
+export function slotOwnerOf(table: SlotTable, slot: number): string | null {
+  return table[slot >> CHUNK_BITS]![slot & CHUNK_MASK] ?? null;
+}
+
+export function setSlotOwner(table: SlotTable, slot: number, owner: string | null): void {
+  const chunk = table[slot >> CHUNK_BITS]!;
+  // Only a real change touches the chunk (and so makes immer copy it).
+  if (chunk[slot & CHUNK_MASK] !== owner) chunk[slot & CHUNK_MASK] = owner;
+}
+
+/** SlotRanges of the slots `owner` holds in the table. */
+export function rangesOwnedInTable(table: SlotTable, owner: string): SlotRanges {
+  const out: [number, number][] = [];
+  let start = -1;
+  for (let slot = 0; slot <= CLUSTER_SLOTS; slot++) {
+    const mine = slot < CLUSTER_SLOTS && table[slot >> CHUNK_BITS]![slot & CHUNK_MASK] === owner;
+    if (mine && start < 0) start = slot;
+    else if (!mine && start >= 0) {
+      out.push([start, slot - 1]);
+      start = -1;
+    }
+  }
+  return out;
+}
