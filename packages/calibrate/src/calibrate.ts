@@ -98,11 +98,18 @@ export async function calibrate(options: CalibrateOptions): Promise<Comparison> 
     redisVersion: version,
     command: options.command,
     generatedAt: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
-    workDir: options.realTrialsFile === undefined ? workDir : dirname(options.realTrialsFile),
+    workDir: options.realTrialsFile === undefined ? workDir : originalWorkDir(realTrials) ?? dirname(options.realTrialsFile),
+    ...(options.realTrialsFile === undefined ? {} : { realTrialsFrom: options.realTrialsFile }),
     notes: KNOWN_DIFFERENCES[drill.name] ?? [],
   });
   writeAtomically(options.outDir, { [`${drill.name}.md`]: md, [`${drill.name}.json`]: JSON.stringify(fidelityJson(comparison), null, 2) + "\n" });
   return comparison;
+}
+
+/** The work dir of the run that recorded these trials: …/<work dir>/trial-1/<port>/redis.log. */
+function originalWorkDir(trials: readonly TrialObservation[]): string | undefined {
+  const log = Object.values(trials[0]?.logPaths ?? {})[0];
+  return log === undefined ? undefined : dirname(dirname(dirname(log)));
 }
 
 /** What a run keeps of its real trials (plain data), to rebuild its report later. */

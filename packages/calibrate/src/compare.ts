@@ -163,7 +163,7 @@ export function shape(e: ObservedEvent, trial: TrialObservation, drill: Calibrat
     case "connectingToMaster":
       return `connecting to MASTER ${newMasterLabel(ev.master, drill)}`;
     case "replicaAsksForSync":
-      return `replica ${newMasterLabel(ev.replica, drill)} asks for sync`;
+      return `${newMasterLabel(ev.replica, drill)} asks for sync`;
     case "newEpoch":
       return `+new-epoch ${ev.epoch}`;
     case "voteForLeader":
@@ -205,7 +205,7 @@ function roleNames(trial: TrialObservation, drill: CalibrationDrill): Map<string
 
 /** In a Sentinel drill the promoted replica may differ between runs (run id order): name it by role. */
 function newMasterLabel(port: string, drill: CalibrationDrill): string {
-  return drill.kind === "sentinel" && drill.replicas.map(String).includes(port) ? "replica" : port;
+  return drill.kind === "sentinel" && drill.replicas.map(String).includes(port) ? "<a replica>" : port;
 }
 
 /** Runs of the same line become one line with a count. */
