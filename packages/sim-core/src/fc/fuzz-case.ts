@@ -160,12 +160,15 @@ function episodeFaults(family: FaultFamily, e: EpisodeDraw, index: number, serve
 
 /**
  * The side a partition cuts off: the target and up to two more processes picked by the mask
- * (small sides are where the interesting failures are: one master, or two masters at once);
- * never everyone. Shrinking the mask to 0 leaves the target alone.
+ * (small sides are where the interesting failures are: one master, or two masters at once),
+ * and, when `amount` is odd, the client too — a client cut off with a master is how Redis loses
+ * acknowledged writes; never everyone. Shrinking mask and amount to 0 leaves the target alone.
  */
 function sideOf(e: EpisodeDraw, all: readonly ProcessId[]): ProcessId[] {
   const target = e.target % all.length;
   const picked = new Set([target]);
+  const client = all.indexOf(CLIENT_ID);
+  if (client >= 0 && e.amount % 2 === 1 && all.length > 2) picked.add(client);
   const extra = e.mask % 3;
   let bits = Math.floor(e.mask / 3);
   for (let k = 0; k < extra && picked.size < all.length - 1; k++) {
