@@ -127,7 +127,12 @@ class ProcessRecord implements NetEndpoint {
   persisted: unknown = undefined;
   exitRequested = false;
   readonly streams = new Map<string, RandomStream>();
-  readonly conns = new Set<Connection>();
+  /**
+   * Its open connections by id, in the order they opened (a crash closes them in that order).
+   * Keyed by the numeric id: hashing a number is cheap, while a Set of objects must give each
+   * Connection an identity hash — a million of them in a 1000-node cluster.
+   */
+  readonly conns = new Map<ConnId, Connection>();
   ctx!: ProcessCtx;
   constructor(
     readonly id: ProcessId,
@@ -244,8 +249,8 @@ export class Simulation {
         deliver: (end, event) => this.deliver(end as ProcessRecord, event),
         trackConnection: (end, conn, open) => {
           const proc = end as ProcessRecord;
-          if (open) proc.conns.add(conn);
-          else proc.conns.delete(conn);
+          if (open) proc.conns.set(conn.id, conn);
+          else proc.conns.delete(conn.id);
         },
         stream: (path) => this.stream(path),
         recordMessage: this.mode === "trace" ? (dir, packet, fate) => this.recordMessage(dir, packet, fate) : null,
@@ -545,7 +550,7 @@ export class Simulation {
     for (const slot of proc.timers.values()) slot.token = 0;
     proc.inbox = [];
     proc.overdue = [];
-    this.network.closeAll(proc, proc.conns);
+    this.network.closeAll(proc, proc.conns.values());
     this.emit(proc.id, how === "crash" ? { type: "processCrashed" } : { type: "processExited" });
   }
 

@@ -81,12 +81,18 @@ export class Link {
   ) {}
 }
 
-/** One direction of one connection: a FIFO of packets in flight. */
+/**
+ * One direction of one connection: a FIFO of packets in flight. Nearly always one packet or none
+ * is in flight, so the head sits in a field of its own and an array is made only for a direction
+ * that has had two or more at once: a 1000-node cluster holds two million directions.
+ */
 export class Direction {
-  /** Packets in [head, tail) are in flight; slots are reused once the queue drains. */
-  readonly queue: (Packet | undefined)[] = [];
-  head = 0;
-  tail = 0;
+  /** The oldest packet in flight; undefined when none is. */
+  private first: Packet | undefined = undefined;
+  /** The packets behind `first`, in [behindHead, behindTail); its slots are reused once it drains. */
+  private behind: (Packet | undefined)[] | null = null;
+  private behindHead = 0;
+  private behindTail = 0;
   /** Its head has an arrival event in the kernel's queue. */
   scheduled = false;
   /** Its head is blocked by a cut, a clog or a hold, and waits for the fault to lift. */
@@ -106,26 +112,40 @@ export class Direction {
   }
 
   get length(): number {
-    return this.tail - this.head;
+    return (this.first === undefined ? 0 : 1) + this.behindTail - this.behindHead;
   }
 
   peek(): Packet | undefined {
-    return this.head < this.tail ? this.queue[this.head] : undefined;
+    return this.first;
   }
 
   last(): Packet | undefined {
-    return this.head < this.tail ? this.queue[this.tail - 1] : undefined;
+    return this.behindHead < this.behindTail ? this.behind![this.behindTail - 1] : this.first;
   }
 
   push(packet: Packet): void {
-    this.queue[this.tail++] = packet;
+    if (this.first === undefined) this.first = packet;
+    else (this.behind ??= [])[this.behindTail++] = packet;
   }
 
   shift(): Packet {
-    const packet = this.queue[this.head]!;
-    this.queue[this.head++] = undefined;
-    if (this.head === this.tail) this.head = this.tail = 0;
+    const packet = this.first!;
+    if (this.behindHead < this.behindTail) {
+      const behind = this.behind!;
+      this.first = behind[this.behindHead];
+      behind[this.behindHead++] = undefined;
+      if (this.behindHead === this.behindTail) this.behindHead = this.behindTail = 0;
+    } else {
+      this.first = undefined;
+    }
     return packet;
+  }
+
+  /** Every packet in flight, oldest first. */
+  forEachInFlight(visit: (packet: Packet) => void): void {
+    if (this.first === undefined) return;
+    visit(this.first);
+    for (let i = this.behindHead; i < this.behindTail; i++) visit(this.behind![i]!);
   }
 }
 
@@ -496,12 +516,11 @@ export class Network {
       dir.stuck = false;
       if (head === undefined) continue;
       let previous = 0;
-      for (let i = dir.head; i < dir.tail; i++) {
-        const packet = dir.queue[i]!;
+      dir.forEachInFlight((packet) => {
         const arrival = now + this.latency(dir.link);
         packet.arrivalUs = arrival > previous ? arrival : previous;
         previous = packet.arrivalUs;
-      }
+      });
       dir.scheduled = true;
       this.host.scheduleArrival(dir, head.arrivalUs);
     }
