@@ -4,7 +4,7 @@ import { executeCommand } from "../src/cluster/commands";
 import { keyHashSlot } from "../src/cluster/key-slot";
 import { clusterNodesLine } from "../src/replies/cluster-nodes";
 import { clusterCheck } from "../src/replies/cluster-check";
-import { seconds } from "../src/index";
+import { ms, redisCliModel, seconds, us, type RedisCliState } from "../src/index";
 import { clusterSim, idOf, node, recordingCtx, SYNCED_AT } from "./cluster-helpers";
 import { cli, cliOutputOf } from "./cluster-migration-helpers";
 
@@ -150,6 +150,25 @@ describe("an open slot", () => {
       "[WARNING] The following slots are open: 6000.",
     ]);
     expect(out.ok).toBe(false);
+  });
+
+  it("MIGRATE holds the source's other clients until the target answered: a write racing it is never lost", () => {
+    // The SET goes out a little later each time; whenever it reaches 7002 while the key is on its
+    // way, it waits, finds the key gone, and is asked over to 7001, where it lands after the key.
+    let raced = 0;
+    for (let delayUs = 0; delayUs <= 3_000; delayUs += 100) {
+      const { sim, stays } = openSlot();
+      const at = sim.nowUs;
+      sim.addProcess("migrator", redisCliModel([{ atUs: at, port: 7002, argv: ["MIGRATE", "127.0.0.1", "7001", "", "0", "5000", "KEYS", stays] }]));
+      sim.addProcess("writer", redisCliModel([{ atUs: at + delayUs, port: 7002, argv: ["SET", stays, "three"] }]));
+      const done = (id: string) => (sim.state<RedisCliState>(id).replies?.length ?? 0) > 0;
+      sim.runUntil(() => done("migrator") && done("writer"), us(at + ms(5_000)));
+      expect(sim.state<RedisCliState>("writer").replies[0]!.reply).toEqual({ kind: "status", text: "OK" });
+      expect(node(sim, 7002).data[stays]).toBeUndefined();
+      expect(node(sim, 7001).data[stays]).toBe("three");
+      if (sim.trace.some((r) => r.node === "writer" && r.type === "clientRedirected")) raced++;
+    }
+    expect(raced).toBeGreaterThan(0);
   });
 
   it("a restarted node keeps its open slots: nodes.conf saves them, as Redis does", () => {
