@@ -6,9 +6,11 @@ import { describe, expect, it } from "vitest";
 import {
   DEBIAN_BINARIES,
   clusterPhases,
+  finalSignature,
   killMaster,
   parseLog,
   runRealClusterTrial,
+  runSimClusterTrial,
   type ClusterCalibrationDrill,
   type TrialObservation,
 } from "@failover-lab/calibrate";
@@ -69,6 +71,28 @@ describe("a real kill-master trial (cluster-node-timeout 2000, kill -9 of 7001)"
     const winner = trial.events.find((e) => e.event.type === "electionWon")!;
     const started = trial.events.filter((e) => e.node === winner.node && e.event.type === "electionStarted").at(-1)!;
     expect(winner.event).toEqual({ type: "electionWon", epoch: (started.event as { epoch: number }).epoch });
+  });
+
+  it("restarts a killed master from its own config and nodes.conf: it rejoins as a replica of its successor, the state the simulator reaches", async () => {
+    const drill: ClusterCalibrationDrill = {
+      ...killMaster,
+      name: "restart",
+      steps: [
+        { type: "wait", ms: 500 },
+        { type: "kill", node: 7001 },
+        { type: "wait", ms: 6000 },
+        { type: "restart", node: 7001 },
+        { type: "wait", ms: 5000 },
+      ],
+    };
+    const real = await runRealClusterTrial(drill, DEBIAN_BINARIES, workDir("restart"), 1);
+    const successor = Object.entries(real.pairing).find(([, master]) => master === "7001")![0];
+    expect(real.final.kind === "cluster" && real.final.nodes.find((n) => n.port === "7001")).toMatchObject({ role: "replica", masterPort: successor, failed: false });
+    const sim = runSimClusterTrial(drill, 1, real.pairing);
+    expect(finalSignature(sim.final, "7001")).toBe(finalSignature(real.final, "7001"));
+    // The restarted process logs on in the same file, with a new pid.
+    const pids = new Set(readFileSync(real.logPaths!["7001"]!, "utf8").split("\n").filter((l) => /^\d+:[MS] /.test(l)).map((l) => l.split(":")[0]));
+    expect(pids.size).toBe(2);
   });
 
   it("stops every process by pid when a step fails half-way", async () => {
