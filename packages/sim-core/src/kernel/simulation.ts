@@ -1,4 +1,4 @@
-import { Immer, enablePatches, isDraft, type Patch } from "immer";
+import type { Patch } from "immer";
 import { InvariantError, assert, unreachable } from "./assert";
 import { Agenda, type Scheduled } from "./event-queue";
 import type { Fault, FaultSchedule } from "./faults";
@@ -9,16 +9,16 @@ import type { AnyProcessModel, BootCtx, ConnId, Ctx, Message, ProcessEvent, Proc
 import { RandomStream, Seeds } from "../rng/streams";
 import { NET_NODE, TRACE_SCHEMA_VERSION, type TraceEvent, type TraceHeader, type TraceRecord } from "../trace/events";
 import { TraceHasher, traceLine, traceRecord } from "../trace/format";
-
-enablePatches();
+import { PatchRecorder, isRecordedProxy, snapshot } from "../trace/patch-recorder";
 
 /** The simulator's version, written into every trace header. */
 export const SIM_VERSION = "0.1.0";
 
 /**
  * fast: handlers change state objects in place (sweeps, benchmarks).
- * trace: handlers run under immer's produce; every change is recorded as patches, and every
- * message's fate is logged. Both modes give the same trace, byte for byte.
+ * trace: handlers change them in place too, through proxies that record every change as an immer
+ * patch (trace/patch-recorder.ts), and every message's fate is logged. Both modes give the same
+ * trace, byte for byte.
  */
 export type SimulationMode = "fast" | "trace";
 
@@ -219,7 +219,8 @@ export class Simulation {
   private readonly network: Network;
   private readonly hasher = new TraceHasher();
   private readonly onTraceLine: ((line: string) => void) | undefined;
-  private readonly immer: Immer | null;
+  /** Trace mode: records each handler's changes. */
+  private readonly recorder: PatchRecorder | null;
   private nextTimerToken = 1;
   private handled = 0;
   /** The process whose handler is running, for error messages. */
@@ -231,8 +232,7 @@ export class Simulation {
     this.scenario = options.scenario ?? "";
     this.seeds = new Seeds(this.seed);
     this.onTraceLine = options.onTraceLine;
-    // autoFreeze catches a model that keeps a reference to its state past the handler.
-    this.immer = this.mode === "trace" ? new Immer({ autoFreeze: true }) : null;
+    this.recorder = this.mode === "trace" ? new PatchRecorder() : null;
     this.network = new Network(
       {
         now: () => this.now,
@@ -463,11 +463,11 @@ export class Simulation {
     proc.status = "running";
     proc.exitRequested = false;
     proc.state = restarted && proc.hasPersisted ? proc.model.restore(proc.persisted, proc.ctx) : proc.model.init(proc.ctx);
-    if (this.immer !== null) {
-      // Freeze it as immer would, and let patches.jsonl know where each process started from.
-      proc.state = this.immer.produce(proc.state, () => undefined);
-      if (restarted) this.patchLog.push({ seq: this.handled, atUs: this.now, node: proc.id, patches: [{ op: "replace", path: [], value: proc.state }] });
-      else this.initialStates[proc.id] = proc.state;
+    if (this.recorder !== null) {
+      // Let patches.jsonl know where each process started from: a copy, as the state changes in place.
+      const start = snapshot(proc.state);
+      if (restarted) this.patchLog.push({ seq: this.handled, atUs: this.now, node: proc.id, patches: [{ op: "replace", path: [], value: start }] });
+      else this.initialStates[proc.id] = start;
     }
     this.emit(proc.id, { type: "processStarted", incarnation: proc.incarnation, restarted });
     this.invoke(proc, { type: "start", restarted });
@@ -482,13 +482,16 @@ export class Simulation {
   private invoke(proc: ProcessRecord, event: ProcessEvent): void {
     this.handled++;
     this.current = proc;
-    if (this.immer === null) {
+    const recorder = this.recorder;
+    if (recorder === null) {
       proc.model.handle(proc.state, event, proc.ctx);
     } else {
-      const [next, patches] = this.immer.produceWithPatches(proc.state, (draft: object) => {
-        proc.model.handle(draft, event, proc.ctx);
-      });
-      proc.state = next;
+      let patches: Patch[];
+      try {
+        proc.model.handle(recorder.begin(proc.state), event, proc.ctx);
+      } finally {
+        patches = recorder.end();
+      }
       if (patches.length > 0) this.patchLog.push({ seq: this.handled, atUs: this.now, node: proc.id, patches });
     }
     this.current = null;
@@ -528,7 +531,7 @@ export class Simulation {
   }
 
   sendFrom(proc: ProcessRecord, conn: ConnId, message: Message): void {
-    if (this.immer !== null) assertNoDraft(message, () => `${proc.id} sent a ${message.type} message`);
+    if (this.recorder !== null) assertNoDraft(message, () => `${proc.id} sent a ${message.type} message`);
     this.network.send(proc, conn, message);
   }
 
@@ -537,7 +540,7 @@ export class Simulation {
   }
 
   emitFrom(proc: ProcessRecord, event: TraceEvent): void {
-    if (this.immer !== null) assertNoDraft(event, () => `${proc.id} emitted a ${event.type} event`);
+    if (this.recorder !== null) assertNoDraft(event, () => `${proc.id} emitted a ${event.type} event`);
     this.emit(proc.id, event);
   }
 
@@ -686,9 +689,9 @@ export class Simulation {
   }
 }
 
-/** Trace mode: a draft inside a message or event would be revoked when the handler returns. */
+/** Trace mode: a proxy of the state inside a message or event would be refused once the handler returns. */
 function assertNoDraft(value: unknown, what: () => string, depth = 0): void {
   if (value === null || typeof value !== "object" || depth > 8) return;
-  assert(!isDraft(value), () => `${what()} holding a piece of its state: build messages and events from copies`);
+  assert(!isRecordedProxy(value), () => `${what()} holding a piece of its state: build messages and events from copies`);
   for (const key in value) assertNoDraft((value as Record<string, unknown>)[key], what, depth + 1);
 }
