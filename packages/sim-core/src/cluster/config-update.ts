@@ -87,11 +87,14 @@ export function updateSlotsConfigWith(s: ClusterNodeState, sender: NodeView, sen
   const affected = new Set<NodeId>([sender.id]);
   /** Pairs of (slot, previous owner) that went to the sender. */
   const moved: (number | NodeId | null)[] = [];
+  // Looked up once: in trace mode each property read of the state is a proxy trap.
+  const table = s.slotOwner;
+  const nodes = s.nodes;
   for (const [first, last] of slots) {
     for (let slot = first; slot <= last; slot++) {
-      const ownerId = slotOwnerOf(s.slotOwner, slot);
+      const ownerId = slotOwnerOf(table, slot);
       if (ownerId === sender.id) continue;
-      const owner = ownerId === null ? undefined : s.nodes[ownerId];
+      const owner = ownerId === null ? undefined : nodes[ownerId];
       if (owner === undefined || owner.configEpoch < senderConfigEpoch) {
         if (ownerId === me.id && slotsWithKeys.has(slot)) dirtySlots.push(slot);
         if (curMaster !== undefined && ownerId === curMaster.id) {
@@ -99,7 +102,7 @@ export function updateSlotsConfigWith(s: ClusterNodeState, sender: NodeView, sen
           migratedOurSlots++;
         }
         if (ownerId !== null) affected.add(ownerId);
-        setSlotOwner(s.slotOwner, slot, sender.id);
+        setSlotOwner(table, slot, sender.id);
         moved.push(slot, ownerId);
         s.todoBeforeSleep |= TODO_SAVE_CONFIG | TODO_UPDATE_STATE | TODO_FSYNC_CONFIG;
       }
@@ -155,9 +158,10 @@ function slotsHoldingKeys(s: ClusterNodeState): Set<number> {
  * outbound link to it, if I have one.
  */
 export function sendUpdateIfStale(s: ClusterNodeState, sender: NodeView, header: BusHeader, ctx: BusCtx): void {
+  const table = s.slotOwner;
   for (const [first, last] of header.slots) {
     for (let slot = first; slot <= last; slot++) {
-      const ownerId = slotOwnerOf(s.slotOwner, slot);
+      const ownerId = slotOwnerOf(table, slot);
       if (ownerId === null || ownerId === sender.id) continue;
       const owner = s.nodes[ownerId]!;
       if (owner.configEpoch <= header.configEpoch) continue;

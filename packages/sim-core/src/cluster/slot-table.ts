@@ -1,5 +1,6 @@
 import { CLUSTER_SLOTS } from "../redis-constants";
 import type { SlotRanges } from "./slots";
+import { unwrapRecorded } from "../trace/patch-recorder";
 
 /**
  * A node's slot table (clusterState.slots): the owner of each of the 16384 slots, or null. It is
@@ -20,7 +21,8 @@ export function emptySlotTable(): SlotTable {
 
 /** The owner of `slot`, or null. */
 export function slotOwnerOf(table: SlotTable, slot: number): string | null {
-  return table[slot >> CHUNK_BITS]![slot & CHUNK_MASK] ?? null;
+  // A read: in trace mode it may skip the recording proxies (loops over all 16384 slots call it).
+  return unwrapRecorded(table)[slot >> CHUNK_BITS]![slot & CHUNK_MASK] ?? null;
 }
 
 export function setSlotOwner(table: SlotTable, slot: number, owner: string | null): void {
@@ -30,7 +32,8 @@ export function setSlotOwner(table: SlotTable, slot: number, owner: string | nul
 }
 
 /** SlotRanges of the slots `owner` holds in the table. */
-export function rangesOwnedInTable(table: SlotTable, owner: string): SlotRanges {
+export function rangesOwnedInTable(tableOrProxy: SlotTable, owner: string): SlotRanges {
+  const table = unwrapRecorded(tableOrProxy);
   const out: [number, number][] = [];
   let start = -1;
   for (let slot = 0; slot <= CLUSTER_SLOTS; slot++) {
