@@ -34,6 +34,8 @@ const placeOfProxy = new WeakMap<object, Place>();
  * property miss costs fast mode less than a WeakMap lookup would in a 16384-slot loop.
  */
 const RAW: unique symbol = Symbol("recorded object");
+/** Where a state object keeps its place (a non-enumerable property). */
+const PLACE: unique symbol = Symbol("place in the recorded state");
 
 /**
  * The state object behind a proxy of a recording, or the value itself. For reads that need no
@@ -75,16 +77,17 @@ class Place implements ProxyHandler<Obj> {
     placeOfProxy.set(this.proxy, this);
   }
 
+  // The hottest code of trace mode (a 1000-node clusterCron reads each node's fields through it).
   get(target: Obj, key: string | symbol): unknown {
     const rec = this.recorder;
     if (!rec.active) rec.refuse(key);
     const value = target[key];
-    if (key === RAW) return target;
-    if (typeof value === "object" && value !== null && typeof key === "string" && !this.frozen) {
-      return rec.placeOf(value as Obj, this, this.isArray ? Number(key) : key).proxy;
+    if (typeof value !== "object" || value === null) {
+      if (typeof value === "function" && this.isArray && ARRAY_MUTATORS.has(key)) return rec.arrayMethod(this, key as string);
+      return key === RAW ? target : value;
     }
-    if (this.isArray && typeof value === "function" && ARRAY_MUTATORS.has(key)) return rec.arrayMethod(this, key as string);
-    return value;
+    if (typeof key === "symbol" || this.frozen) return value;
+    return rec.placeOf(value as Obj, this, this.isArray ? Number(key) : key).proxy;
   }
 
   set(target: Obj, key: string | symbol, value: unknown): boolean {
@@ -131,6 +134,7 @@ class Place implements ProxyHandler<Obj> {
 export class PatchRecorder {
   /** Inside a handler: proxies may be used. */
   active = false;
+  /** Places of objects that cannot carry one (frozen or sealed); the others carry theirs under PLACE. */
   private readonly places = new WeakMap<object, Place>();
   private root: Place | null = null;
   private patches: RecordedPatch[] = [];
@@ -171,13 +175,18 @@ export class PatchRecorder {
 
   /** The place of a state object reached from `parent` at `key` (made on first sight, then kept). */
   placeOf(raw: Obj, parent: Place | null, key: Key): Place {
-    let place = this.places.get(raw);
-    if (place === undefined) {
-      place = new Place(this, raw);
-      this.places.set(raw, place);
+    let place = raw[PLACE] as Place | undefined;
+    if (place === undefined || place.recorder !== this) {
+      place = this.places.get(raw);
+      if (place === undefined) {
+        place = new Place(this, raw);
+        // Hidden from JSON, spreads, Object.keys and for…in; cheaper to find than a WeakMap entry.
+        if (Object.isExtensible(raw)) Object.defineProperty(raw, PLACE, { value: place, writable: true, configurable: true, enumerable: false });
+        else this.places.set(raw, place);
+      }
     }
-    place.parent = parent;
-    place.key = key;
+    if (place.parent !== parent) place.parent = parent;
+    if (place.key !== key) place.key = key;
     return place;
   }
 
@@ -189,7 +198,7 @@ export class PatchRecorder {
     if (typeof value !== "object" || value === null) return value;
     const place = placeOfProxy.get(value);
     if (place !== undefined) return place.raw;
-    if (this.places.has(value) || Object.isFrozen(value)) return value;
+    if (this.knows(value) || Object.isFrozen(value)) return value;
     this.fresh.add(value);
     return this.unwrapInside(value as Obj);
   }
@@ -219,14 +228,24 @@ export class PatchRecorder {
   private unwrapNested(value: object): object {
     const place = placeOfProxy.get(value);
     if (place !== undefined) return place.raw;
-    if (this.places.has(value) || Object.isFrozen(value)) return value;
+    if (this.knows(value) || Object.isFrozen(value)) return value;
     return this.unwrapInside(value as Obj);
+  }
+
+  /** The place of an object this recorder has met as part of a state, if it has. */
+  private placeKnown(raw: object): Place | undefined {
+    const place = (raw as Obj)[PLACE] as Place | undefined;
+    return place !== undefined && place.recorder === this ? place : this.places.get(raw);
+  }
+
+  private knows(raw: object): boolean {
+    return this.placeKnown(raw) !== undefined;
   }
 
   /** An object known as state that was stored at a new place is found there from now on. */
   settle(raw: unknown, parent: Place, key: Key): void {
     if (typeof raw !== "object" || raw === null) return;
-    const place = this.places.get(raw);
+    const place = this.placeKnown(raw);
     if (place !== undefined) {
       place.parent = parent;
       place.key = key;
