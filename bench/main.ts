@@ -10,9 +10,10 @@ import { parseArgs } from "node:util";
 import { clusterPart } from "./cluster";
 import { kernelPart } from "./kernel";
 import { fuzzPart } from "./fuzz";
+import { tracePart } from "./trace";
 import type { BenchKeys, BenchPart } from "./part";
 
-const PARTS: readonly BenchPart[] = [kernelPart, clusterPart, fuzzPart];
+const PARTS: readonly BenchPart[] = [kernelPart, clusterPart, fuzzPart, tracePart];
 /** Parts the contract names that are not written yet. */
 const PLANNED_PARTS: string[] = [];
 
