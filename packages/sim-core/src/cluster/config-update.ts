@@ -1,4 +1,5 @@
 import { shared } from "../kernel/shared-value";
+import { unwrapRecorded } from "../trace/patch-recorder";
 import { keyHashSlot } from "./key-slot";
 import { buildHeader, sendOn, type BusCtx } from "./bus";
 import { NODE_MASTER, NODE_MIGRATE_TO, NODE_MYSELF, NODE_REPLICA } from "./flags";
@@ -87,22 +88,27 @@ export function updateSlotsConfigWith(s: ClusterNodeState, sender: NodeView, sen
   const affected = new Set<NodeId>([sender.id]);
   /** Pairs of (slot, previous owner) that went to the sender. */
   const moved: (number | NodeId | null)[] = [];
-  // Looked up once: in trace mode each property read of the state is a proxy trap.
+  // Looked up once: in trace mode each property read of the state is a proxy trap. The owners are
+  // only read, so they are read without the recording proxies (unwrapRecorded).
   const table = s.slotOwner;
-  const nodes = s.nodes;
+  const tableRead = unwrapRecorded(table);
+  const nodesRead = unwrapRecorded(s.nodes);
+  const senderId = sender.id;
+  const myId = me.id;
+  const curMasterId = curMaster === undefined ? undefined : curMaster.id;
   for (const [first, last] of slots) {
     for (let slot = first; slot <= last; slot++) {
-      const ownerId = slotOwnerOf(table, slot);
-      if (ownerId === sender.id) continue;
-      const owner = ownerId === null ? undefined : nodes[ownerId];
+      const ownerId = slotOwnerOf(tableRead, slot);
+      if (ownerId === senderId) continue;
+      const owner = ownerId === null ? undefined : nodesRead[ownerId];
       if (owner === undefined || owner.configEpoch < senderConfigEpoch) {
-        if (ownerId === me.id && slotsWithKeys.has(slot)) dirtySlots.push(slot);
-        if (curMaster !== undefined && ownerId === curMaster.id) {
+        if (ownerId === myId && slotsWithKeys.has(slot)) dirtySlots.push(slot);
+        if (ownerId === curMasterId) {
           newMaster = sender;
           migratedOurSlots++;
         }
         if (ownerId !== null) affected.add(ownerId);
-        setSlotOwner(table, slot, sender.id);
+        setSlotOwner(table, slot, senderId);
         moved.push(slot, ownerId);
         s.todoBeforeSleep |= TODO_SAVE_CONFIG | TODO_UPDATE_STATE | TODO_FSYNC_CONFIG;
       }
@@ -158,12 +164,15 @@ function slotsHoldingKeys(s: ClusterNodeState): Set<number> {
  * outbound link to it, if I have one.
  */
 export function sendUpdateIfStale(s: ClusterNodeState, sender: NodeView, header: BusHeader, ctx: BusCtx): void {
-  const table = s.slotOwner;
+  // A read-only scan of up to 16384 slots: without the trace-mode recording proxies.
+  const table = unwrapRecorded(s.slotOwner);
+  const nodes = unwrapRecorded(s.nodes);
+  const senderId = sender.id;
   for (const [first, last] of header.slots) {
     for (let slot = first; slot <= last; slot++) {
       const ownerId = slotOwnerOf(table, slot);
-      if (ownerId === null || ownerId === sender.id) continue;
-      const owner = s.nodes[ownerId]!;
+      if (ownerId === null || ownerId === senderId) continue;
+      const owner = nodes[ownerId]!;
       if (owner.configEpoch <= header.configEpoch) continue;
       ctx.emit({ type: "updateSent", to: sender.id, about: owner.id });
       if (sender.link !== null) {
