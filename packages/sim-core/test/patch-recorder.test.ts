@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { applyPatches, enablePatches } from "immer";
 import { describe, expect, it } from "vitest";
+import { Simulation, seconds, type ProcessModel } from "../src/index";
 import { PatchRecorder, isRecordedProxy, snapshot, unwrapRecorded } from "../src/trace/patch-recorder";
 
 enablePatches();
@@ -137,5 +138,30 @@ describe("PatchRecorder", () => {
     recorder.end();
     expect(isRecordedProxy(state.copy[0])).toBe(false);
     expect(state.copy[0]).toBe(state.list[0]);
+  });
+
+  it("in a trace-mode run, refuses a message that holds a piece of the sender's state", () => {
+    interface Leaky {
+      readonly peers: { readonly id: string }[];
+    }
+    // A model that sends its own state's array: fast mode cannot tell, trace mode must.
+    const leaky: ProcessModel<Leaky, { readonly type: "peers"; readonly peers: unknown }, unknown> = {
+      kind: "leaky",
+      init: () => ({ peers: [{ id: "a" }] }),
+      persist: () => undefined,
+      restore: () => ({ peers: [] }),
+      handle(state, event, ctx) {
+        if (event.type === "start") ctx.connect("7002", "bus");
+        if (event.type === "connected") ctx.send(event.conn, { type: "peers", peers: state.peers });
+      },
+    };
+    const run = (mode: "fast" | "trace"): void => {
+      const sim = new Simulation({ seed: 1, mode });
+      sim.addProcess("7001", leaky);
+      sim.addProcess("7002", { ...leaky, handle: () => undefined });
+      sim.runUntil(seconds(1));
+    };
+    expect(() => run("fast")).not.toThrow();
+    expect(() => run("trace")).toThrow(/7001 sent a peers message holding a piece of its state/);
   });
 });
