@@ -7,6 +7,7 @@ import { NODE_HANDSHAKE, NODE_MYSELF, NODE_NOADDR, NODE_PFAIL } from "./flags";
 import { checkManualFailoverTimeout, handleManualFailover } from "./manual-failover";
 import { replicationHasMaster, replicationSetMasterOf } from "./replication-view";
 import { isMaster, isReplica, myself, type ClusterNodeState } from "./state";
+import { unwrapRecorded } from "../trace/patch-recorder";
 
 /**
  * clusterCron, every 100 ms, in Redis's order: reconnect links, one random ping a second, the
@@ -23,19 +24,24 @@ export function clusterCron(s: ClusterNodeState, nodeTimeoutMs: number, nowMs: n
   // that has none — a dead peer gets a fresh connect attempt every tick.
   // (By index, without a copy of nodeOrder: a dropped handshake is the entry at `i` itself, and
   // the next one then moves into `i`. At 1000 nodes the copy cost 10,000 arrays per second.)
+  // The loops read every node's view: in trace mode they read them without the recording
+  // proxies (unwrapRecorded; a 1000-node cron spent most of its time in proxy traps) and take
+  // the proxy (`nodes[id]`) only to hand a node to code that changes it.
   const order = s.nodeOrder;
+  const nodes = s.nodes;
+  const nodesRead = unwrapRecorded(nodes);
   for (let i = 0; i < order.length; i++) {
     const id = order[i]!;
-    const node = s.nodes[id]!;
+    const node = nodesRead[id]!;
     const flags = node.flags;
     if ((flags & (NODE_MYSELF | NODE_NOADDR)) !== 0) continue;
     if ((flags & NODE_PFAIL) !== 0) s.statsPfailNodes++;
     if ((flags & NODE_HANDSHAKE) !== 0 && nowMs - node.ctimeMs > handshakeTimeoutMs) {
-      delete s.nodes[id];
+      delete nodes[id];
       order.splice(i--, 1);
       continue;
     }
-    if (node.link === null) createLink(s, node, ctx, nowMs);
+    if (node.link === null) createLink(s, nodes[id]!, ctx, nowMs);
   }
 
   // 2. Once a second, ping the one of five random nodes we heard from longest ago.
@@ -53,8 +59,8 @@ export function clusterCron(s: ClusterNodeState, nodeTimeoutMs: number, nowMs: n
   // 3. Per node: recycle a link that went silent, ping anyone not heard from in half a timeout,
   // and flag PFAIL a node whose ping has waited longer than the timeout.
   let update = false;
-  for (const id of s.nodeOrder) {
-    const node = s.nodes[id]!;
+  for (const id of unwrapRecorded(s.nodeOrder)) {
+    const node = nodesRead[id]!;
     if ((node.flags & (NODE_MYSELF | NODE_NOADDR | NODE_HANDSHAKE)) !== 0) continue;
     if (
       node.link !== null &&
@@ -75,7 +81,7 @@ export function clusterCron(s: ClusterNodeState, nodeTimeoutMs: number, nowMs: n
       continue;
     }
     if (node.pingSentMs === 0) continue;
-    if (checkPossiblyFailing(s, node, nodeTimeoutMs, nowMs, ctx)) update = true;
+    if (checkPossiblyFailing(s, nodes[id]!, nodeTimeoutMs, nowMs, ctx)) update = true;
   }
 
   // 4. A replica whose replication master is not set yet (just restarted) starts replicating.
