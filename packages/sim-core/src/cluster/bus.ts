@@ -4,6 +4,7 @@ import { NODE_HANDSHAKE, NODE_MASTER, NODE_MYSELF, NODE_NOADDR, NODE_PFAIL, NODE
 import { BUS_CHANNEL, type BusHeader, type ClusterMessage, type ClusterMessageType, type GossipEntry } from "./messages";
 import { myself, type ClusterNodeState, type NodeView } from "./state";
 import { replicaProcessedOffset, masterReplOffset } from "./replication-view";
+import { unwrapRecorded } from "../trace/patch-recorder";
 
 /**
  * The cluster bus as one node drives it: its links, the header every message carries, and the
@@ -105,9 +106,12 @@ export function sendPing(s: ClusterNodeState, conn: ConnId, type: "ping" | "pong
   const rng = ctx.rng("gossip");
   const picked = pickedStamp(known);
   let maxIterations = wanted * 3;
+  // The gossip section only reads the views: in trace mode, without the recording proxies.
+  const nodesRead = unwrapRecorded(s.nodes);
+  const orderRead = unwrapRecorded(s.nodeOrder);
   while (freshNodes > 0 && gossip.length < wanted && maxIterations-- > 0) {
     const index = rng.int(known);
-    const node = s.nodes[s.nodeOrder[index]!]!;
+    const node = nodesRead[orderRead[index]!]!;
     if ((node.flags & NODE_MYSELF) !== 0) continue;
     // PFAIL nodes are all appended below.
     if ((node.flags & NODE_PFAIL) !== 0) continue;
@@ -123,9 +127,9 @@ export function sendPing(s: ClusterNodeState, conn: ConnId, type: "ping" | "pong
   }
   // Every PFAIL node, so that failure reports spread fast (the count is the one the cron took).
   let pfailRoom = s.statsPfailNodes;
-  for (const id of s.nodeOrder) {
+  for (const id of orderRead) {
     if (pfailRoom === 0) break;
-    const node = s.nodes[id]!;
+    const node = nodesRead[id]!;
     if ((node.flags & (NODE_HANDSHAKE | NODE_NOADDR)) !== 0 || (node.flags & NODE_PFAIL) === 0) continue;
     gossip.push(gossipEntry(node));
     pfailRoom--;
