@@ -9,9 +9,11 @@ import type { TraceRecord } from "@failover-lab/sim-core/trace";
  */
 export interface TimedLine {
   readonly atUs: number;
+  /** The index of the trace record the line came from: the story places lines by it. */
+  readonly recordIndex: number;
   readonly line: string;
 }
 
 export function logLinesOf(trace: readonly TraceRecord[]): TimedLine[] {
-  return mergedLog(trace).map((l) => ({ atUs: l.atUs, line: l.line }));
+  return mergedLog(trace).map((l) => ({ atUs: l.atUs, recordIndex: l.recordIndex, line: l.line }));
 }

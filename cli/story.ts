@@ -17,15 +17,17 @@ export function story(scenario: Scenario, run: RunResult, options: StoryOptions)
   out.push("");
   for (const line of wrap(scenario.narrative, 96)) out.push(line);
   out.push("");
-  const lines = mergeByTime(options.logLines, clientLines(run.sim.trace));
+  const lines = mergeByRecord(options.logLines, clientLines(run.sim.trace));
   let cursor = 0;
-  const logUntil = (untilUs: number): void => {
-    for (; cursor < lines.length && lines[cursor]!.atUs < untilUs; cursor++) out.push(`            ${lines[cursor]!.line}`);
+  const logUntil = (untilRecord: number): void => {
+    for (; cursor < lines.length && lines[cursor]!.recordIndex < untilRecord; cursor++) out.push(`            ${lines[cursor]!.line}`);
   };
   run.steps.forEach((step, i) => {
-    // What the nodes logged since the previous step, then the step itself.
-    // Lines of the very instant the step began came first: the wait before it ended on them.
-    logUntil(step.atUs + 1);
+    // What the nodes logged before the step began, then the step itself. Placed by trace
+    // position, not by time: a wait that ended on an event and the fault applied at that same
+    // instant share a microsecond, but the event was recorded before the step and the fault's
+    // consequences after it.
+    logUntil(step.traceIndex);
     const note = scenario.steps[i]?.note;
     if (note !== undefined) out.push("", `## ${note}`);
     out.push(`[${clock(step.atMs)}] ${step.ok ? " " : "✗"} ${step.text}`);
@@ -55,9 +57,9 @@ export function story(scenario: Scenario, run: RunResult, options: StoryOptions)
  */
 export function clientLines(trace: readonly TraceRecord[]): TimedLine[] {
   const out: TimedLine[] = [];
-  for (const r of trace) {
+  for (const [recordIndex, r] of trace.entries()) {
     const text = clientText(r);
-    if (text !== null) out.push({ atUs: r.atUs, line: `${r.node}: ${text}` });
+    if (text !== null) out.push({ atUs: r.atUs, recordIndex, line: `${r.node}: ${text}` });
   }
   return out;
 }
@@ -79,12 +81,13 @@ function clientText(r: TraceRecord): string | null {
   }
 }
 
-function mergeByTime(a: readonly TimedLine[], b: readonly TimedLine[]): TimedLine[] {
+/** Both lists come from the same trace: merged in its record order (hence in time order). */
+function mergeByRecord(a: readonly TimedLine[], b: readonly TimedLine[]): TimedLine[] {
   const out: TimedLine[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i]!.atUs <= b[j]!.atUs)) out.push(a[i++]!);
+    if (j >= b.length || (i < a.length && a[i]!.recordIndex <= b[j]!.recordIndex)) out.push(a[i++]!);
     else out.push(b[j++]!);
   }
   return out;

@@ -40,6 +40,23 @@ describe.each(library.map((s) => [s.name, s] as const))("the story of %s", (_nam
     }
   });
 
+  it("places a shutdown's or restart's log lines under that step, never under the step before", () => {
+    // Every `User requested shutdown` / startup banner of a node sits below the last step line
+    // above it, and that step is the shutdown / restart of that node.
+    let lastStep: string | undefined;
+    const stepTexts = new Set(run.steps.map((s) => s.text));
+    for (const line of lines) {
+      const stepText = /^\[ *[\d.]+s\] [ ✗] (.*)$/.exec(line)?.[1];
+      if (stepText !== undefined && stepTexts.has(stepText)) lastStep = stepText;
+      const shutdown = /^ +(\d+):\w .*# User requested shutdown/.exec(line);
+      if (shutdown === null) continue;
+      // The log prefix is the pid: the port, plus 100000 for each restart.
+      const port = /^(?:shutdown|restart) (\d+)$/.exec(lastStep ?? "")?.[1];
+      expect(port, `${line} under: ${lastStep}`).toBeDefined();
+      expect(Number(shutdown[1]) % 100_000, line).toBe(Number(port));
+    }
+  });
+
   it("ends with the phases measured after each fault on a master, and the seed and trace hash", () => {
     for (const m of run.measures) {
       const phases = (["pfailMs", "failMs", "electionWonMs", "clusterOkMs", "sdownMs", "odownMs", "switchMasterMs"] as const).filter((k) => m[k] !== undefined);

@@ -33,6 +33,11 @@ export interface StepResult {
   readonly atMs: number;
   /** When the step began, in simulated µs (the story places log lines by it; not in summary.json). */
   readonly atUs: number;
+  /**
+   * How many trace records existed when the step began: records before it happened before the
+   * step, records from it on were caused during or after it (the story places log lines by it).
+   */
+  readonly traceIndex: number;
   readonly ok: boolean;
   /** What a command printed (redis-cli's lines), for the story. */
   readonly output?: readonly string[];
@@ -91,8 +96,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   for (const [index, { step, note }] of scenario.steps.entries()) {
     const atUs = sim.nowUs;
     const atMs = Math.floor(atUs / 1000);
+    const traceIndex = sim.trace.length;
     const text = describeStep(step);
-    const result = ((): Omit<StepResult, "text" | "atMs" | "atUs"> => {
+    const result = ((): Omit<StepResult, "text" | "atMs" | "atUs" | "traceIndex"> => {
       switch (step.type) {
         case "cli": {
           const id = `client-${++clients}`;
@@ -144,7 +150,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         }
       }
     })();
-    results.push({ text, atMs, atUs, ...result, ...(note === undefined ? {} : { note }) });
+    results.push({ text, atMs, atUs, traceIndex, ...result, ...(note === undefined ? {} : { note }) });
     if (!OBSERVING_STEPS.has(step.type)) lastActionUs = atUs;
   }
   const writes = writesOf(sim, workloadClients);
@@ -321,7 +327,7 @@ function expect(
   lastCheck: Map<number, readonly string[]>,
   lastCli: readonly string[],
   clients: readonly WorkloadClient[],
-): Omit<StepResult, "text" | "atMs" | "atUs"> {
+): Omit<StepResult, "text" | "atMs" | "atUs" | "traceIndex"> {
   switch (expectation.kind) {
     case "condition":
       return holds(sim, expectation.condition, 0) ? { ok: true } : { ok: false, saw: describeNow(sim, expectation.condition) };

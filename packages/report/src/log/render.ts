@@ -229,6 +229,8 @@ export function renderLog(records: readonly TraceRecord[], process: string, opti
 
 export interface MergedLogLine {
   readonly atUs: number;
+  /** The index of the trace record the line was rendered from. */
+  readonly recordIndex: number;
   readonly process: string;
   readonly line: string;
 }
@@ -254,10 +256,10 @@ export function mergedLog(
     contexts.set(name, createLogContext(name, { verbosity: options.verbosity, kind }));
   }
   const merged: MergedLogLine[] = [];
-  for (const record of records) {
+  for (const [recordIndex, record] of records.entries()) {
     const context = contexts.get(record.node);
     if (context === undefined) continue;
-    for (const line of logLines(record, context)) merged.push({ atUs: record.atUs, process: record.node, line });
+    for (const line of logLines(record, context)) merged.push({ atUs: record.atUs, recordIndex, process: record.node, line });
   }
   return merged;
 }
