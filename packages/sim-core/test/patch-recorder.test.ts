@@ -113,6 +113,10 @@ describe("PatchRecorder", () => {
     draft.c = "x";
     draft.a.b[0] = 1;
     expect(draft.a.b.length + draft.a.b[1]!).toBe(4);
+    // The prototype is not part of the state: reading it marks nothing on Object.prototype.
+    const symbolsBefore = Object.getOwnPropertySymbols(Object.prototype).length;
+    expect((draft as { __proto__?: unknown }).__proto__).toBe(Object.prototype);
+    expect(Object.getOwnPropertySymbols(Object.prototype).length).toBe(symbolsBefore);
     expect(recorder.end()).toEqual([]);
   });
 

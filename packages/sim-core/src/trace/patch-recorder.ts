@@ -86,7 +86,8 @@ class Place implements ProxyHandler<Obj> {
       if (typeof value === "function" && this.isArray && ARRAY_MUTATORS.has(key)) return rec.arrayMethod(this, key as string);
       return key === RAW ? target : value;
     }
-    if (typeof key === "symbol" || this.frozen) return value;
+    // (`__proto__` reads the prototype, which is not part of the state.)
+    if (typeof key === "symbol" || this.frozen || key === "__proto__") return value;
     return rec.placeOf(value as Obj, this, this.isArray ? Number(key) : key).proxy;
   }
 
