@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { ScenarioError, library, runScenario, type Scenario } from "@failover-lab/scenarios";
+import { ScenarioError, canonicalSeed, library, runScenario, type Scenario } from "@failover-lab/scenarios";
 import { ScenarioFileError, parseScenarioYaml } from "@failover-lab/scenarios/file";
 import { summaryOf } from "./summary";
 import { story } from "./story";
@@ -61,7 +61,9 @@ function runCommand(target: string, flags: RunFlags, options: RunCommandOptions)
     if (problem !== undefined) return badInput(problem);
   }
   const { scenario } = source;
-  const seed = flags.seed ?? source.fileSeed ?? DEFAULT_SEED;
+  // Canonical, so --seed 07 replays --seed 7 (the file's seed: is canonical already).
+  const seed = flags.seed === undefined ? (source.fileSeed ?? DEFAULT_SEED) : canonicalSeed(flags.seed);
+  if (seed === undefined) return badInput(`--seed: expected a non-negative integer such as 7, got ${JSON.stringify(flags.seed)}`);
   const traced = flags.out !== undefined || flags.html !== undefined;
 
   const started = performance.now();

@@ -25,6 +25,16 @@ describe("failover-lab", () => {
     expect(again.traceHash).toBe(summary.traceHash);
   });
 
+  it("canonicalises --seed (07 runs as 7) and refuses a seed that is no non-negative integer with exit 2", () => {
+    const summary = JSON.parse(cli("run", "drill-000", "--json", "--seed", "07").stdout.trim().split("\n").at(-1)!);
+    expect(summary.seed).toBe("7");
+    for (const bad of [" 7", "7.0", "-1", "seven"]) {
+      const result = cli("run", "drill-000", "--seed", bad);
+      expect(result.status, bad).toBe(2);
+      expect(result.stderr).toContain(`--seed: expected a non-negative integer such as 7, got ${JSON.stringify(bad)}`);
+    }
+  });
+
   it("refuses an unknown drill or flag with exit 2, naming what it expected", () => {
     const unknown = cli("run", "drill-999");
     expect(unknown.status).toBe(2);

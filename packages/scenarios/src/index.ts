@@ -8,4 +8,5 @@ export { drill003 } from "./drills/drill-003";
 export * from "./measures";
 export * from "./workloads";
 export * from "./validate";
+export { canonicalSeed } from "./seed";
 export { library, articleDrills, failureModes, libraryScenario } from "./library";

@@ -25,7 +25,8 @@ import type { Condition, Expectation, Scenario, Step, Topology } from "./steps";
 import { describeStep } from "./describe";
 import { faultTarget, measuresOf, type FaultStepAt, type Measure } from "./measures";
 import { addWorkloads, clientErrorsOf, writesOf, type WorkloadClient, type Writes } from "./workloads";
-import { assertValidScenario } from "./validate";
+import { ScenarioError, assertValidScenario } from "./validate";
+import { canonicalSeed, seedProblem } from "./seed";
 
 /** What each step did, as summary.json's `steps` records it (CONTRACTS §8). */
 export interface StepResult {
@@ -60,6 +61,7 @@ export interface RunResult {
 }
 
 export interface RunOptions {
+  /** A non-negative integer (or its decimal digits); run under its canonical form (seed.ts). */
   readonly seed?: string | number;
   readonly mode?: SimulationMode;
 }
@@ -79,7 +81,8 @@ const SETTLE_LIMIT_MS = 60_000;
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   assertValidScenario(scenario);
-  const seed = String(options.seed ?? 1);
+  const seed = canonicalSeed(options.seed ?? 1);
+  if (seed === undefined) throw new ScenarioError(scenario.name, [seedProblem(options.seed ?? 1)]);
   const sim = new Simulation({ seed, mode: options.mode ?? "fast", scenario: scenario.name });
   buildTopology(sim, scenario);
   sim.runUntil(() => settled(sim, scenario.topology), ms(SETTLE_LIMIT_MS));

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Fault } from "@failover-lab/sim-core";
 import { PROPERTY_NAMES, isPropertyName, type PropertyName } from "@failover-lab/sim-core/check";
 import type { Condition, Expectation, Scenario, Step, Topology, Workload } from "../steps";
+import { canonicalSeed } from "../seed";
 import { ProblemList, ScenarioFileError, mapping, show, unknownName, want, type Path } from "./problems";
 import {
   CONDITION_KEYS,
@@ -89,12 +90,16 @@ const STEP_EXAMPLES: Readonly<Record<StepKind, string>> = {
 /** Other spellings a file may use: `drop` is what issue #6 calls `loss` (CONTRACTS §4). */
 const STEP_ALIASES: Readonly<Record<string, StepKind>> = { drop: "loss" };
 
+const SEED = "a seed (a non-negative integer such as 7)";
 const TOP_LEVEL = mapping(
   {
     name: z.string(want("a name")).min(1, want("a name")).optional(),
     title: z.string(want("a title")).optional(),
     narrative: z.string(want("a text")).optional(),
-    seed: z.union([z.int().min(0), z.string().min(1)], want("a seed (a whole number or a word)")).optional(),
+    // Canonical (seed.ts), so `seed: 07` and `seed: "7"` run as --seed 7 does.
+    seed: z
+      .union([z.int(want(SEED)).min(0, want(SEED)), z.string(want(SEED)).regex(/^\d+$/, want(SEED))], want(SEED))
+      .optional(),
     topology: z.record(z.string(), z.unknown(), want("a topology (a mapping with kind: cluster or kind: sentinel)")),
     config: z.record(z.string(), z.unknown(), want("a mapping of Redis options (name: value)")).optional(),
     workload: z.unknown().optional(),
@@ -194,7 +199,7 @@ export function parseScenarioYaml(text: string, file: string): ScenarioFile {
     ...(workload === undefined ? {} : { workload }),
     steps,
   };
-  return { scenario, ...(top.seed === undefined ? {} : { seed: String(top.seed) }) };
+  return { scenario, ...(top.seed === undefined ? {} : { seed: canonicalSeed(top.seed)! }) };
 }
 
 function parseWorkloads(value: unknown, known: Known | null, problems: ProblemList): Workload | Workload[] | undefined {
