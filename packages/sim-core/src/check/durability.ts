@@ -3,21 +3,23 @@ import type { ClusterNodeState } from "../cluster/state";
 import type { SentinelClientState } from "../client/sentinel-client";
 import type { SentinelState } from "../sentinel/state";
 import type { StandaloneState } from "../server/standalone";
-import { clusterNodesOf } from "./views";
+import { keyHashSlot } from "../cluster/key-slot";
+import { slotOwnerOf } from "../cluster/slot-table";
+import type { ProcessId } from "../process/model";
+import { clusterLossExcuse, describeExcuse, lossHistoryOf, sentinelLossExcuse, type LossHistory } from "./loss-excuse";
+import { clusterNodesOf, type ClusterNodeAt } from "./views";
 import { msOf, type Finding, type RunView } from "./findings";
 
 /**
  * Durability: which acknowledged writes are gone from the final owner of their slot. Redis
- * Cluster acknowledges a write before its replicas have it (asynchronous replication), so a
- * failover or a restart can lose writes by design: those findings are `redisBehaviour`. A loss
- * with no failover, kill, shutdown or restart in the run has no such excuse: a `violation`.
+ * acknowledges a write before its replicas have it (asynchronous replication), so a failover of
+ * the shard that held it, or its master crashing without persistence, can lose it by design:
+ * those findings are `redisBehaviour` (loss-excuse.ts says exactly when). A loss in a shard
+ * where neither happened is a `violation`.
  */
 
 const isWriterState = (s: unknown): s is ClusterWriterState =>
   s !== null && typeof s === "object" && "acked" in s && "counts" in s && "slotMap" in s;
-
-/** Faults and events after which Redis may lose acknowledged writes (a failover, a crash, a restart). */
-const LOSSY = new Set(["electionWon", "promotedSlave", "switchMaster", "processCrashed", "processExited", "processStarted"]);
 
 const isSentinelClientState = (s: unknown): s is SentinelClientState =>
   s !== null && typeof s === "object" && "acked" in s && Array.isArray((s as { acked: unknown }).acked) && "sentinelIndex" in s;
@@ -26,29 +28,15 @@ const isSentinelState = (s: unknown): s is SentinelState => s !== null && typeof
 
 const isStandaloneState = (s: unknown): s is StandaloneState => s !== null && typeof s === "object" && "runId" in s && "replication" in s && "data" in s;
 
-/** Failovers, announced by the replica that won or by the Sentinel that promoted one. */
-const FAILOVERS = new Set(["electionWon", "promotedSlave", "switchMaster"]);
-
-/**
- * The first event that lets Redis lose acknowledged writes, if any: a failover, or a crash,
- * exit or restart of a data server (a Sentinel's or a client's does not lose data).
- */
-function lossExcuse(run: RunView) {
-  const dataServer = (pid: string): boolean => {
-    const s = run.state(pid);
-    return s !== null && typeof s === "object" && "data" in s && "replication" in s;
-  };
-  return run.trace.find((r) => LOSSY.has(r.type) && (FAILOVERS.has(r.type) || dataServer(r.node)) && !(r.type === "processStarted" && !r.restarted));
-}
-
 export function checkDurability(run: RunView): Finding[] {
-  return [...clusterWriterLosses(run), ...sentinelClientLosses(run)];
+  let history: LossHistory | undefined;
+  const historyOf = (): LossHistory => (history ??= lossHistoryOf(run));
+  return [...clusterWriterLosses(run, historyOf), ...sentinelClientLosses(run, historyOf)];
 }
 
-function clusterWriterLosses(run: RunView): Finding[] {
-  const servers = clusterNodesOf(run)
-    .filter(({ pid }) => run.status(pid) === "running" || run.status(pid) === "paused")
-    .map(({ state }) => state as ClusterNodeState);
+function clusterWriterLosses(run: RunView, historyOf: () => LossHistory): Finding[] {
+  const nodes = clusterNodesOf(run);
+  const servers = nodes.filter(({ pid }) => run.status(pid) === "running" || run.status(pid) === "paused").map(({ state }) => state as ClusterNodeState);
   const findings: Finding[] = [];
   for (const pid of run.processIds()) {
     if (run.status(pid) === "new") continue;
@@ -56,19 +44,44 @@ function clusterWriterLosses(run: RunView): Finding[] {
     if (!isWriterState(writer)) continue;
     const { ackedCount, lost } = lostAcks(writer, finalValueInCluster(servers));
     if (lost.length === 0) continue;
-    const window = lossWindow(writer, lost, run.nowUs);
-    const excuse = lossExcuse(run);
-    findings.push({
-      property: "durability",
-      kind: excuse === undefined ? "violation" : "redisBehaviour",
-      message:
-        `${pid}: ${lost.length} of ${ackedCount} acknowledged writes lost (${lost[0]} … ${lost.at(-1)}), ` +
-        `issued between ${window.fromMs} and ${window.toMs} ms` +
-        (excuse === undefined ? "; no failover, crash or restart explains it" : `; first failover/crash/restart: ${excuse.type} on ${excuse.node} at ${msOf(excuse.atUs)} ms`),
-      atMs: window.fromMs,
-    });
+    // One finding per shard that lost writes: each shard needs its own excuse.
+    for (const [shard, keys] of byShard(lost, nodes)) {
+      const window = lossWindow(writer, keys, run.nowUs);
+      const excuse = clusterLossExcuse(historyOf(), shard, window.fromUs);
+      findings.push({
+        property: "durability",
+        kind: excuse === undefined ? "violation" : "redisBehaviour",
+        message:
+          `${pid}: ${keys.length} of ${ackedCount} acknowledged writes lost (${keys[0]} … ${keys.at(-1)}) from slots of ${shard.length === 0 ? "no node" : shard.join(", ")}, ` +
+          `issued between ${msOf(window.fromUs)} and ${msOf(window.toUs)} ms` +
+          describeExcuse(excuse),
+        atMs: msOf(window.fromUs),
+      });
+    }
   }
   return findings;
+}
+
+/**
+ * Lost keys grouped by the nodes that claim their slot at the end (each node's own view, a
+ * crashed one's included: a dead master still names its shard), in order of first loss.
+ */
+function byShard(lost: readonly string[], nodes: readonly ClusterNodeAt[]): Map<readonly ProcessId[], string[]> {
+  const ownersBySlot = new Map<number, readonly ProcessId[]>();
+  const groups = new Map<string, { owners: readonly ProcessId[]; keys: string[] }>();
+  for (const key of lost) {
+    const slot = keyHashSlot(key);
+    let owners = ownersBySlot.get(slot);
+    if (owners === undefined) {
+      owners = nodes.filter(({ state }) => slotOwnerOf(state.slotOwner, slot) === state.myId).map(({ pid }) => pid);
+      ownersBySlot.set(slot, owners);
+    }
+    const name = owners.join(",");
+    let group = groups.get(name);
+    if (group === undefined) groups.set(name, (group = { owners, keys: [] }));
+    group.keys.push(key);
+  }
+  return new Map([...groups.values()].map((g) => [g.owners, g.keys]));
 }
 
 /**
@@ -96,7 +109,7 @@ function lostAcks(s: Readonly<ClusterWriterState>, finalValueOf: (key: string) =
  * (clusterWriterModel), so tick n is at startUs + n × period; the period is read back from how
  * many ticks fit in the run.
  */
-function lossWindow(s: Readonly<ClusterWriterState>, lost: readonly string[], nowUs: number): { fromMs: number; toMs: number } {
+function lossWindow(s: Readonly<ClusterWriterState>, lost: readonly string[], nowUs: number): { fromUs: number; toUs: number } {
   const periodUs = s.tick > 0 ? (nowUs - s.startUs) / s.tick : 0;
   let first = Infinity;
   let last = -Infinity;
@@ -106,8 +119,9 @@ function lossWindow(s: Readonly<ClusterWriterState>, lost: readonly string[], no
     first = Math.min(first, n);
     last = Math.max(last, n);
   }
-  if (!Number.isFinite(first)) return { fromMs: msOf(s.startUs), toMs: msOf(nowUs) };
-  return { fromMs: msOf(s.startUs + first * periodUs), toMs: msOf(s.startUs + last * periodUs) };
+  if (!Number.isFinite(first)) return { fromUs: s.startUs, toUs: nowUs };
+  // The period is read back to within one period, so the window opens one period early.
+  return { fromUs: Math.max(s.startUs, Math.floor(s.startUs + (first - 1) * periodUs)), toUs: Math.floor(s.startUs + last * periodUs) };
 }
 
 /**
@@ -135,7 +149,7 @@ function finalSentinelGroupData(run: RunView): Readonly<Record<string, string>> 
 }
 
 /** Writes the Sentinel-aware client saw OK for, missing from the group's final master. */
-function sentinelClientLosses(run: RunView): Finding[] {
+function sentinelClientLosses(run: RunView, historyOf: () => LossHistory): Finding[] {
   const findings: Finding[] = [];
   let data: Readonly<Record<string, string>> | null | undefined;
   for (const pid of run.processIds()) {
@@ -146,8 +160,9 @@ function sentinelClientLosses(run: RunView): Finding[] {
     const final = data ?? {};
     const lost = client.acked.filter((w) => final[w.key] !== w.value);
     if (lost.length === 0) continue;
-    const excuse = lossExcuse(run);
-    const ports = [...new Set(lost.map((w) => w.port))].join(", ");
+    const ackers = [...new Set(lost.map((w) => String(w.port)))];
+    const excuse = sentinelLossExcuse(historyOf(), ackers, lost[0]!.atMs * 1000);
+    const ports = ackers.join(", ");
     findings.push({
       property: "durability",
       kind: excuse === undefined ? "violation" : "redisBehaviour",
@@ -155,7 +170,7 @@ function sentinelClientLosses(run: RunView): Finding[] {
         `${pid}: ${lost.length} of ${client.acked.length} acknowledged writes lost (${lost[0]!.key} … ${lost.at(-1)!.key}), ` +
         `acknowledged by ${ports} between ${lost[0]!.atMs} and ${lost.at(-1)!.atMs} ms` +
         (data === null ? "; no master is left" : "") +
-        (excuse === undefined ? "; no failover, crash or restart explains it" : `; first failover/crash/restart: ${excuse.type} on ${excuse.node} at ${msOf(excuse.atUs)} ms`),
+        describeExcuse(excuse),
       atMs: lost[0]!.atMs,
     });
   }
