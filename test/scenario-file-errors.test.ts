@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { drill000, runScenario } from "@failover-lab/scenarios";
+import { ScenarioError, drill000, runScenario, type Scenario, type Step } from "@failover-lab/scenarios";
 import { ScenarioFileError, parseScenarioYaml, type FileProblem } from "@failover-lab/scenarios/file";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -160,6 +160,52 @@ describe("scenario file errors", () => {
   it("reports every problem of a file at once, in line order", () => {
     const problems = problemsOf(file("  - kil: 7001\n  - wait: 20x\n  - kill: 7009"));
     expect(problems.map((p) => p.line)).toEqual([8, 9, 10]);
+  });
+
+  it("reports a top-level mistake together with the topology's and the other steps' problems", () => {
+    const text = ["name: tiny", "topology:", "  kind: cluster", "  ports: 7001", "  replicasPerMaster: one", "steps: hello"].join("\n");
+    const problems = problemsOf(text);
+    expect(problems.map((p) => p.line)).toEqual([4, 5, 6]);
+    expect(problems[2]!.message).toContain("a list of steps");
+  });
+
+  it("reports an admin command the model does not have, before the run", () => {
+    expectProblem(file('  - admin: "frobnicate 127.0.0.1:7001"'), 8, "redis-cli --cluster frobnicate: not modelled", "add-node");
+    expectProblem(file('  - admin: "reshard 127.0.0.1:7001"'), 8, "--cluster-from");
+  });
+
+  it("reports a heal or release naming no partition or hold made before it", () => {
+    expectProblem(file("  - partition: {name: split, groups: [[7001], rest]}\n  - heal: splt"), 9, 'no earlier step made a partition named "splt"', '"split"');
+    expectProblem(file("  - heal: split\n  - partition: {name: split, groups: [[7001], rest]}"), 8, 'partition named "split"');
+    expectProblem(file("  - hold: h1\n  - release: h9"), 9, 'no earlier step made a hold named "h9"');
+    expect(problemsOf(file("  - partition: {name: split, groups: [[7001], rest]}\n  - heal: split\n  - hold: h1\n  - release: h1\n  - kil: 1")).map((p) => p.line)).toEqual([12]);
+  });
+
+  it("reports an expectation reading what no earlier step made: workload figures, a check, a reply", () => {
+    expectProblem(file("  - expect: {writes: lost, atMost: 0}"), 8, "no workload");
+    expectProblem(file("  - expect: {clientError: CLUSTERDOWN}"), 8, "no workload");
+    expectProblem(file('  - check: 7001\n  - expect: {checkLine: {port: 7002, line: "[OK] All 16384 slots covered."}}'), 9, 'expected a "check: 7002" before it');
+    expectProblem(file("  - expect: {reply: OK}\n  - cli: {port: 7001, cmd: PING}"), 8, 'no earlier "cli" step');
+    expectProblem(file('  - expect: {cliLine: "role:master"}'), 8, 'no earlier "cli" or "admin" step');
+  });
+});
+
+describe("the TypeScript path", () => {
+  it("refuses the same mistakes with a ScenarioError before running, never a raw throw from inside the run", () => {
+    const { scenario } = parseScenarioYaml(file("  - wait: 1s"), FILE);
+    const withSteps = (...steps: Step[]): Scenario => ({ ...scenario, steps: steps.map((step) => ({ step })) });
+    const refused = (s: Scenario): string => {
+      try {
+        runScenario(s);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ScenarioError);
+        return (error as Error).message;
+      }
+      throw new Error("the scenario ran");
+    };
+    expect(refused(withSteps({ type: "wait", ms: 1 }, { type: "admin", argv: ["frobnicate", "127.0.0.1:7001"] }))).toContain("step 2 (");
+    expect(refused(withSteps({ type: "release", name: "h9" }))).toContain('hold named "h9"');
+    expect(refused(withSteps({ type: "expect", expectation: { kind: "cliReply", text: "OK" } }))).toContain('no earlier "cli" step');
   });
 });
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { REDIS_DEFAULTS, type RedisConfigKey } from "@failover-lab/sim-core";
 import { PROPERTY_NAMES } from "@failover-lab/sim-core/check";
-import { library, type Condition, type Expectation, type Scenario, type Step, type Topology, type Workload, type WritesMeasure } from "@failover-lab/scenarios";
+import { library, stepOrderProblems, type Condition, type Expectation, type Scenario, type Step, type Topology, type Workload, type WritesMeasure } from "@failover-lab/scenarios";
 import { TRACE_EVENT_NAMES, parseScenarioYaml, scenarioToYaml } from "@failover-lab/scenarios/file";
 
 /**
@@ -190,7 +190,15 @@ function stepArbs(p: Ports): { [K in Step["type"]]: fc.Arbitrary<StepOf<K>> } {
     release: word.map((name) => ({ type: "release" as const, name })),
     clockJump: fc.tuple(node, fc.integer({ min: -3_600_000, max: 3_600_000 })).map(([n, deltaMs]) => ({ type: "clockJump" as const, node: n, deltaMs })),
     cli: fc.tuple(fc.constantFrom(...p.servers, ...p.sentinels), fc.array(text, { minLength: 1, maxLength: 4 })).map(([port, argv]) => ({ type: "cli" as const, port, argv })),
-    admin: fc.array(text, { minLength: 1, maxLength: 6 }).map((argv) => ({ type: "admin" as const, argv })),
+    // Only commands the model has: an unknown one is refused before the run (validate.ts).
+    admin: fc
+      .constantFrom(
+        ["add-node", "127.0.0.1:7007", "127.0.0.1:7001"],
+        ["add-node", "127.0.0.1:7007", "127.0.0.1:7001", "--cluster-slave", "--cluster-master-id", "{id:7001}"],
+        ["reshard", "127.0.0.1:7001", "--cluster-from", "{id:7001}", "--cluster-to", "{id:7002}", "--cluster-slots", "10", "--cluster-yes"],
+        ["del-node", "127.0.0.1:7001", "{id:7006}"],
+      )
+      .map((argv) => ({ type: "admin" as const, argv })),
     check: fc.constantFrom(...p.servers).map((port) => ({ type: "check" as const, port })),
     wait: fc.integer({ min: 1, max: 10_000_000 }).map((ms) => ({ type: "wait" as const, ms })),
     until: fc.tuple(fc.oneof(...conditions), fc.nat(10_000_000)).map(([condition, withinMs]) => ({ type: "until" as const, condition, withinMs })),
@@ -215,18 +223,32 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
         config: opt(redisConfig),
         steps: fc.array(fc.record({ step, note: opt(text) }).map((s) => defined(s)), { maxLength: 12 }),
       })
-      .map((s) => defined({ ...s, topology, workload: workloads }));
+      .map((s) => defined({ ...s, steps: inOrder(s.steps, workloads !== undefined && (!Array.isArray(workloads) || workloads.length > 0)), topology, workload: workloads }));
   });
+
+/**
+ * The steps with those dropped that read or name what no earlier step made (a heal of an
+ * unnamed partition, a reply before any cli): the parser refuses those (validate.ts).
+ */
+function inOrder<S extends { readonly step: Step }>(steps: readonly S[], hasWorkload: boolean): S[] {
+  let kept = [...steps];
+  for (;;) {
+    const bad = new Set(stepOrderProblems(kept.map((s) => s.step), hasWorkload).map((p) => p.index));
+    if (bad.size === 0) return kept;
+    kept = kept.filter((_, i) => !bad.has(i));
+  }
+}
 
 describe("scenario file round trip", () => {
   it("reads back every scenario the writer writes, equal, with its seed", () => {
     fc.assert(
-      fc.property(scenarioArb, opt(fc.oneof(fc.nat(), fc.string({ minLength: 1 }))), (scenario, seed) => {
+      fc.property(scenarioArb, opt(fc.oneof(fc.nat(), fc.stringMatching(/^\d{1,20}$/))), (scenario, seed) => {
         const text = scenarioToYaml(scenario, seed === undefined ? {} : { seed, comment: ["written by a property test"] });
         const back = parseScenarioYaml(text, "generated.yaml");
         // fc.record builds null-prototype objects; the parser builds plain ones.
         expect(back.scenario).toStrictEqual(structuredClone(scenario));
-        expect(back.seed).toBe(seed === undefined ? undefined : String(seed));
+        // Read back canonical: "007" comes back as "7".
+        expect(back.seed).toBe(seed === undefined ? undefined : BigInt(seed).toString());
       }),
       { numRuns: 300 },
     );

@@ -1,3 +1,4 @@
+import { parseClusterAdminArgs } from "@failover-lab/sim-core";
 import type { Condition, Expectation, Scenario, Step } from "./steps";
 import { describeStep } from "./describe";
 import { workloadsOf } from "./workloads";
@@ -38,6 +39,69 @@ export function scenarioProblems(scenario: Scenario): string[] {
     const where = `step ${i + 1} (${describeStep(step)})`;
     for (const pid of namedBy(step)) if (!known.has(pid)) problems.push(`${where}: unknown node "${pid}" (expected one of: ${knownList})`);
     for (const problem of timeProblems(step)) problems.push(`${where}: ${problem}`);
+  });
+  const steps = scenario.steps.map(({ step }) => step);
+  for (const { index, message } of stepOrderProblems(steps, workloadsOf(scenario).length > 0)) {
+    problems.push(`step ${index + 1} (${describeStep(steps[index]!)}): ${message}`);
+  }
+  return problems;
+}
+
+/**
+ * Steps that make sense alone but not where they stand: they name or read something no earlier
+ * step made (a partition to heal, a hold to release, a check or reply to read, a workload's
+ * writes), or an admin command the model does not have. Each would otherwise fail halfway
+ * through the run, or throw from inside it. `index` counts from 0 (the file parser maps it to
+ * the step's line).
+ */
+export function stepOrderProblems(steps: readonly Step[], hasWorkload: boolean): { index: number; message: string }[] {
+  const problems: { index: number; message: string }[] = [];
+  const partitions = new Set<string>();
+  const holds = new Set<string>();
+  const checkedPorts = new Set<number>();
+  let cliSeen = false;
+  let cliOrAdminSeen = false;
+  const add = (index: number, message: string): void => void problems.push({ index, message });
+  const list = (names: Set<string>): string => (names.size === 0 ? "none" : [...names].map((n) => `"${n}"`).join(", "));
+  steps.forEach((step, index) => {
+    switch (step.type) {
+      case "partition":
+        if (step.name !== undefined) partitions.add(step.name);
+        return;
+      case "hold":
+        holds.add(step.name);
+        return;
+      case "heal":
+        if (step.name !== undefined && !partitions.has(step.name)) add(index, `no earlier step made a partition named "${step.name}" (named so far: ${list(partitions)})`);
+        return;
+      case "release":
+        if (!holds.has(step.name)) add(index, `no earlier step made a hold named "${step.name}" (named so far: ${list(holds)})`);
+        return;
+      case "check":
+        checkedPorts.add(step.port);
+        return;
+      case "cli":
+        cliSeen = cliOrAdminSeen = true;
+        return;
+      case "admin":
+        cliOrAdminSeen = true;
+        try {
+          parseClusterAdminArgs(step.argv);
+        } catch (error) {
+          add(index, `${(error as Error).message} (expected e.g. "add-node 127.0.0.1:7007 127.0.0.1:7001")`);
+        }
+        return;
+      case "expect": {
+        const e = step.expectation;
+        if ((e.kind === "writes" || e.kind === "clientError") && !hasWorkload) add(index, `expects what the workload's clients saw, but the scenario has no workload`);
+        if (e.kind === "checkLine" && !checkedPorts.has(e.port)) add(index, `no earlier step checks ${e.port} (expected a "check: ${e.port}" before it)`);
+        if (e.kind === "cliReply" && !cliSeen) add(index, `no earlier "cli" step whose reply it could read`);
+        if (e.kind === "cliLine" && !cliOrAdminSeen) add(index, `no earlier "cli" or "admin" step whose output it could read`);
+        return;
+      }
+      default:
+        return;
+    }
   });
   return problems;
 }

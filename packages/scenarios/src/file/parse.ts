@@ -4,6 +4,7 @@ import type { Fault } from "@failover-lab/sim-core";
 import { PROPERTY_NAMES, isPropertyName, type PropertyName } from "@failover-lab/sim-core/check";
 import type { Condition, Expectation, Scenario, Step, Topology, Workload } from "../steps";
 import { canonicalSeed } from "../seed";
+import { stepOrderProblems } from "../validate";
 import { ProblemList, ScenarioFileError, mapping, show, unknownName, want, type Path } from "./problems";
 import {
   CONDITION_KEYS,
@@ -162,10 +163,13 @@ function readYaml(text: string, file: string): { data: unknown; problems: Proble
 /** Parses a scenario file's text; `file` names it in error messages. Throws ScenarioFileError. */
 export function parseScenarioYaml(text: string, file: string): ScenarioFile {
   const { data, problems } = readYaml(text, file);
-  const top = problems.check(TOP_LEVEL, data, []);
-  if (top === undefined) throw new ScenarioFileError(problems.problems);
+  // A top-level mistake (say `steps: hello`) does not stop the rest being checked: the
+  // problems of the topology and of the steps that are a list are reported with it.
+  const checked = problems.check(TOP_LEVEL, data, []);
+  if (checked === undefined && !isMapping(data)) throw new ScenarioFileError(problems.problems);
+  const top = checked ?? salvaged(data as Record<string, unknown>);
 
-  const topology = problems.check(topologySchema, top.topology, ["topology"]);
+  const topology = top.topology === undefined ? undefined : problems.check(topologySchema, top.topology, ["topology"]);
   let known: Known | null = null;
   if (topology !== undefined) {
     const topologyKnown = knownOf(topology);
@@ -180,26 +184,38 @@ export function parseScenarioYaml(text: string, file: string): ScenarioFile {
   const steps: { step: Step; note?: string }[] = [];
   const args = stepArgs(known);
   const conditions = conditionSchemas(known);
+  // The list index of each parsed step: the order checks below point at its line.
+  const itemIndex: number[] = [];
   for (const [i, item] of top.steps.entries()) {
     const parsed = parseStep(item, ["steps", i], args, conditions, problems);
-    if (parsed !== undefined) steps.push(parsed);
+    if (parsed !== undefined) {
+      steps.push(parsed);
+      itemIndex.push(i);
+    }
+  }
+  // What one step cannot tell alone: a heal of a partition no earlier step made, a reply read
+  // before any cli, an unknown redis-cli --cluster command (validate.ts, as the runner checks).
+  const hasWorkload = top.workload !== undefined && (!Array.isArray(top.workload) || top.workload.length > 0);
+  for (const { index, message } of stepOrderProblems(steps.map((s) => s.step), hasWorkload)) {
+    problems.add(["steps", itemIndex[index]!], message);
   }
 
-  if (problems.problems.length > 0) {
+  // A salvaged top level always left a problem, so past this point TOP_LEVEL held.
+  if (problems.problems.length > 0 || checked === undefined) {
     const sorted = [...problems.problems].sort((a, b) => a.line - b.line);
     throw new ScenarioFileError(sorted);
   }
-  const name = top.name ?? baseName(file);
+  const name = checked.name ?? baseName(file);
   const scenario: Scenario = {
     name,
-    title: top.title ?? name,
-    narrative: top.narrative ?? "",
+    title: checked.title ?? name,
+    narrative: checked.narrative ?? "",
     topology: topology as Topology,
     ...(config === undefined ? {} : { config: definedOnly(config) }),
     ...(workload === undefined ? {} : { workload }),
     steps,
   };
-  return { scenario, ...(top.seed === undefined ? {} : { seed: canonicalSeed(top.seed)! }) };
+  return { scenario, ...(checked.seed === undefined ? {} : { seed: canonicalSeed(checked.seed)! }) };
 }
 
 function parseWorkloads(value: unknown, known: Known | null, problems: ProblemList): Workload | Workload[] | undefined {
@@ -496,6 +512,20 @@ function unclosedBracketBefore(text: string, offset: number): { offset: number; 
 
 function firstLine(message: string): string {
   return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The parts of a top level that failed TOP_LEVEL which can still be checked on their own. */
+function salvaged(data: Record<string, unknown>): { topology?: Record<string, unknown>; config?: Record<string, unknown>; workload?: unknown; steps: unknown[] } {
+  return {
+    ...(isMapping(data.topology) ? { topology: data.topology } : {}),
+    ...(isMapping(data.config) ? { config: data.config } : {}),
+    ...(data.workload === undefined ? {} : { workload: data.workload }),
+    steps: Array.isArray(data.steps) ? data.steps : [],
+  };
 }
 
 function baseName(file: string): string {
