@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { renderLog, type ProcessKind } from "@failover-lab/report";
 import type { RunResult, Scenario } from "@failover-lab/scenarios";
@@ -26,9 +26,21 @@ export interface OutFile {
   readonly contents: (scenario: Scenario, run: RunResult) => string | Uint8Array;
 }
 
-/** Refuses, before the run, a DIR that exists and is not a folder (exit 2 in the CLI). */
+/**
+ * Refuses, before the run, a DIR that cannot be made or replaced (exit 2 in the CLI): it exists
+ * and is not a folder, or the nearest part of its path that exists is a file (`a/file/x`), or
+ * that folder may not be written (the temp folder is made beside DIR).
+ */
 export function outDirProblem(dir: string): string | undefined {
   if (existsSync(dir) && !statSync(dir).isDirectory()) return `--out ${dir}: exists and is not a folder (expected a folder to create or replace)`;
+  let parent = dirname(resolve(dir));
+  while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
+  if (!statSync(parent).isDirectory()) return `--out ${dir}: ${parent} is a file, not a folder (expected a path whose parents are folders)`;
+  try {
+    accessSync(parent, constants.W_OK);
+  } catch {
+    return `--out ${dir}: cannot write in ${parent} (expected a folder you may create files in)`;
+  }
   return undefined;
 }
 
@@ -58,7 +70,7 @@ export function writeRunFolder(dir: string, scenario: Scenario, run: RunResult, 
 }
 
 /** Swaps the finished folder in: the old DIR (if any) moves aside, the new one takes its name, the old one goes. */
-function replaceFolder(temp: string, target: string): void {
+export function replaceFolder(temp: string, target: string): void {
   if (!existsSync(target)) {
     renameSync(temp, target);
     return;

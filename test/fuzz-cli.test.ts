@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fuzzExitCode } from "../cli/fuzz/command";
 
@@ -12,6 +12,9 @@ const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx
 describe("failover-lab fuzz", () => {
   it("prints one JSON object with runs, wallMs and the findings in seed order, each with its file; exit 0 without a violation", () => {
     const out = mkdtempSync(join(tmpdir(), "fuzz-cli-"));
+    // A finding an earlier sweep left: the new sweep's folder replaces it whole.
+    const stale = join(out, "seed-999-durability-violation.yaml");
+    writeFileSync(stale, "# an earlier sweep\n");
     // Seeds 21…24 of a crash-and-restart swarm on 3-master clusters: masters restarted without
     // persistence lose acknowledged writes (Redis behaviour), so there are findings to save.
     const result = cli("fuzz", "--runs", "4", "--seed", "21", "--workers", "2", "--families", "crash", "--max-masters", "3", "--json", "--out", out);
@@ -25,6 +28,8 @@ describe("failover-lab fuzz", () => {
     expect(json.runs).toBe(4);
     expect(json.wallMs).toBeGreaterThan(0);
     expect(json.findings.length).toBeGreaterThan(0);
+    expect(existsSync(stale)).toBe(false);
+    expect(readdirSync(out).sort()).toEqual(json.findings.map((f: { path: string }) => basename(f.path)).sort());
     const seeds = json.findings.map((f: { seed: number }) => f.seed);
     expect(seeds).toEqual([...seeds].sort((a, b) => a - b));
     for (const f of json.findings) {
@@ -68,6 +73,27 @@ describe("failover-lab fuzz", () => {
       expect(result.status, flags.join(" ")).toBe(2);
       expect(result.stderr).toMatch(message);
     }
+  }, 120_000);
+
+  it("refuses, before running anything, an --out it could not write or would wipe (exit 2)", () => {
+    const base = mkdtempSync(join(tmpdir(), "fuzz-cli-"));
+    writeFileSync(join(base, "afile"), "not a folder\n");
+    const own = join(base, "mine");
+    mkdirSync(own);
+    writeFileSync(join(own, "notes.txt"), "keep me\n");
+    const cases: [string, RegExp][] = [
+      [join(base, "afile", "x"), /--out .*afile\/x: .*afile is a file, not a folder/],
+      [join(base, "afile"), /--out .*afile: exists and is not a folder/],
+      [own, /--out .*mine: holds files that are not fuzz findings \(notes\.txt\)/],
+    ];
+    for (const [out, message] of cases) {
+      // Seeds that do find something: a sweep that ran would try to write.
+      const result = cli("fuzz", "--runs", "2", "--seed", "21", "--workers", "0", "--families", "crash", "--max-masters", "3", "--json", "--out", out);
+      expect(result.status, out).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stdout).toBe("");
+    }
+    expect(readFileSync(join(own, "notes.txt"), "utf8")).toBe("keep me\n");
   }, 120_000);
 
   it("exits 1 only when a finding is a violation", () => {

@@ -1,6 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { SingleBar } from "cli-progress";
 import { PROPERTY_NAMES, isPropertyName, type PropertyName } from "@failover-lab/sim-core/check";
@@ -9,6 +7,7 @@ import { redisConfig } from "@failover-lab/sim-core";
 import { DEFAULT_SWEEP_OPTIONS, type RunOutcome, type SweepOptions } from "./run-one";
 import { shardRange, sweep } from "./sweep";
 import { summaryTable } from "./summary";
+import { findingsFolderProblem, saveFindings } from "./findings-folder";
 
 /**
  * `failover-lab fuzz`: property-based fault testing over seeds (issue #7, CONTRACTS §9).
@@ -85,7 +84,7 @@ export function registerFuzz(program: Command): void {
     .option("--shard <i/n>", "run only shard i of n of the runs", shardArg)
     .addOption(new Option("--property <name>", `check only this property; repeatable (${PROPERTY_NAMES.join(", ")})`).argParser(propertyArg))
     .option("--json", "print one JSON object {runs, wallMs, findings} instead of the table")
-    .option("--out <dir>", "where finding files are written", "fuzz-findings")
+    .option("--out <dir>", "the folder of finding files, replaced whole by each sweep", "fuzz-findings")
     .option("--sentinel", "draw Sentinel groups as well as clusters")
     .option("--shrink-all", "shrink redisBehaviour findings too (violations always are)")
     .option("--shrink-budget <n>", "candidate runs allowed while shrinking one finding", integer("a budget", 0), DEFAULT_SWEEP_OPTIONS.shrinkBudget)
@@ -102,6 +101,12 @@ async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     redisConfig(flags.config ?? {});
   } catch (error) {
     process.stderr.write(`failover-lab fuzz: --config: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  // Before the sweep: a folder that cannot take the findings would only fail after all the runs.
+  const outProblem = findingsFolderProblem(flags.out);
+  if (outProblem !== undefined) {
+    process.stderr.write(`failover-lab fuzz: ${outProblem}\n`);
     return 2;
   }
   const options: SweepOptions = {
@@ -145,20 +150,4 @@ async function fuzzCommand(flags: FuzzFlags): Promise<number> {
 /** CONTRACTS §9: 1 only when a finding is a violation; Redis behaviours alone exit 0. */
 export function fuzzExitCode(findings: readonly { readonly kind: string }[]): 0 | 1 {
   return findings.some((f) => f.kind === "violation") ? 1 : 0;
-}
-
-/** Writes each finding's scenario file (a temporary name, then renamed); returns them in seed order. */
-function saveFindings(dir: string, outcomes: readonly RunOutcome[]): FuzzJson["findings"][number][] {
-  const out: FuzzJson["findings"][number][] = [];
-  for (const o of outcomes) {
-    for (const f of o.findings) {
-      if (out.length === 0) mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, `seed-${o.seed}-${f.property}-${f.kind}.yaml`);
-      const tmp = `${file}.tmp-${process.pid}`;
-      writeFileSync(tmp, f.yaml);
-      renameSync(tmp, file);
-      out.push({ seed: o.seed, property: f.property, kind: f.kind, path: file });
-    }
-  }
-  return out;
 }
