@@ -66,6 +66,8 @@ describe("failover-lab fuzz", () => {
       [["--property", "safety"], /unknown property "safety" \(expected one of: oneWinnerPerEpoch/],
       [["--families", "pause,explode"], /unknown fault family "explode"/],
       [["--runs", "-1"], /expected a number of runs/],
+      [["--max-masters", "20"], /--max-masters.*expected a number of masters from 3 to 9, got "20"/],
+      [["--max-masters", "2"], /expected a number of masters from 3 to 9, got "2"/],
       [["--config", "cluster-node-timeot=5"], /unknown Redis option "cluster-node-timeot"/],
     ];
     for (const [flags, message] of cases) {

@@ -2,7 +2,7 @@ import os from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { SingleBar } from "cli-progress";
 import { PROPERTY_NAMES, isPropertyName, type PropertyName } from "@failover-lab/sim-core/check";
-import { FAULT_FAMILIES, type FaultFamily } from "@failover-lab/sim-core/fc";
+import { FAULT_FAMILIES, MAX_MASTERS, MIN_MASTERS, type FaultFamily } from "@failover-lab/sim-core/fc";
 import { redisConfig } from "@failover-lab/sim-core";
 import { DEFAULT_SWEEP_OPTIONS, type RunOutcome, type SweepOptions } from "./run-one";
 import { shardRange, sweep } from "./sweep";
@@ -25,6 +25,12 @@ export interface FuzzJson {
 const integer = (what: string, min: number) => (value: string): number => {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected ${what} (a whole number ≥ ${min}), got "${value}"`);
+  return n;
+};
+
+const integerIn = (what: string, min: number, max: number) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected ${what} from ${min} to ${max}, got "${value}"`);
   return n;
 };
 
@@ -90,7 +96,7 @@ export function registerFuzz(program: Command): void {
     .option("--shrink-budget <n>", "candidate runs allowed while shrinking one finding", integer("a budget", 0), DEFAULT_SWEEP_OPTIONS.shrinkBudget)
     .option("--config <key=value>", "an extra Redis option for every server; repeatable", configArg)
     .option("--families <list>", `draw faults only from these families, comma-separated (${FAULT_FAMILIES.join(", ")})`, familiesArg)
-    .option("--max-masters <n>", "at most this many masters (3–9)", integer("a number of masters", 3))
+    .option("--max-masters <n>", `at most this many masters (${MIN_MASTERS}–${MAX_MASTERS})`, integerIn("a number of masters", MIN_MASTERS, MAX_MASTERS))
     .action(async (flags: FuzzFlags) => {
       process.exitCode = await fuzzCommand(flags);
     });
@@ -116,7 +122,7 @@ async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     shrinkBudget: flags.shrinkBudget,
     config: flags.config ?? {},
     ...(flags.families === undefined ? {} : { families: flags.families }),
-    ...(flags.maxMasters === undefined ? {} : { maxMasters: Math.min(9, flags.maxMasters) }),
+    ...(flags.maxMasters === undefined ? {} : { maxMasters: flags.maxMasters }),
   };
   const range = flags.shard === undefined ? { from: 0, to: flags.runs } : shardRange(flags.runs, flags.shard.shard, flags.shard.shards);
   const total = range.to - range.from;

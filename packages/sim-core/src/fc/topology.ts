@@ -55,11 +55,18 @@ export interface ClusterShapeOptions {
   readonly nodeTimeoutsMs?: readonly number[];
 }
 
+/**
+ * How many masters a drawn cluster may have: at least 3 (redis-cli --cluster create refuses
+ * fewer); at most 9 keeps a run of up to 27 nodes cheap enough to sweep by the hundred.
+ */
+export const MIN_MASTERS = 3;
+export const MAX_MASTERS = 9;
+
 /** 3–9 masters (by default), 1–2 replicas each, node timeout 1, 2, 5 or 15 s. */
 export function clusterShapeArb(options: ClusterShapeOptions = {}): fc.Arbitrary<ClusterShape> {
   return fc.record({
     kind: fc.constant("cluster" as const),
-    masters: fc.integer({ min: options.minMasters ?? 3, max: options.maxMasters ?? 9 }),
+    masters: fc.integer({ min: options.minMasters ?? MIN_MASTERS, max: options.maxMasters ?? MAX_MASTERS }),
     replicasPerMaster: fc.integer({ min: 1, max: options.maxReplicasPerMaster ?? 2 }),
     nodeTimeoutMs: fc.constantFrom(...(options.nodeTimeoutsMs ?? [1000, 2000, 5000, 15_000])),
   });
