@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { library, runScenario, type Measure, type RunResult, type Scenario } from "@failover-lab/scenarios";
+import { drill000, drill001, drill002, drill003, drill004, library, runScenario, type Measure, type RunResult, type Scenario } from "@failover-lab/scenarios";
+import { AGREE, SIX_NODES, check, expectCheckLine } from "@failover-lab/scenarios/build";
 import { FAULT_TYPES } from "@failover-lab/sim-core";
 
 /**
@@ -58,6 +59,15 @@ describe("the drill library", () => {
   it("is documented, every drill by name, in docs/drill-library.md", () => {
     const doc = readFileSync(new URL("../docs/drill-library.md", import.meta.url), "utf8");
     for (const s of library) expect(doc).toContain(`| \`${s.name}\` |`);
+    // One row per drill.
+    for (const s of library) expect(doc.split(`| \`${s.name}\` |`).length - 1, s.name).toBe(1);
+  });
+
+  it("exports every article drill, and the typed builder the drills are written with", () => {
+    expect([drill000, drill001, drill002, drill003, drill004]).toEqual(library.slice(0, 5));
+    expect(drill000.steps[0]!.step).toEqual(check(7003));
+    expect(drill000.steps[1]!.step).toEqual(expectCheckLine(7003, AGREE));
+    expect(drill000.topology).toEqual(SIX_NODES);
   });
 });
 

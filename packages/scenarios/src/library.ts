@@ -21,7 +21,3 @@ export const failureModes: readonly Scenario[] = [minorityPartition, allReplicas
 /** The drill library, by name (`failover-lab list`): the articles' drills, then the failure modes. */
 export const library: readonly Scenario[] = [...articleDrills, ...failureModes];
 
-/** A library scenario by name, or undefined. */
-export function libraryScenario(name: string): Scenario | undefined {
-  return library.find((s) => s.name === name);
-}

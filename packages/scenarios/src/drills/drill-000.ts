@@ -1,4 +1,5 @@
-import type { Scenario, Step } from "../steps";
+import type { Scenario } from "../steps";
+import { ALL_COVERED, AGREE, NOT_COVERED, SIX_NODES, check, cli, event, expectCheckLine, expectReply, expectRole, expectState, restart, role, shutdown, until, wait } from "./build";
 
 /**
  * drill-000: the kill-the-master drill of the first source article (seeds/000, Redis 3.0.2,
@@ -19,22 +20,6 @@ import type { Scenario, Step } from "../steps";
  * replicas but its check shows two stopped), the steps follow what its checks show. Its output
  * is redis-trib's (Redis 3.0); here redis-cli 7.0 prints the same verdicts in 7.0's words.
  */
-const cli = (port: number, ...argv: string[]): Step => ({ type: "cli", port, argv });
-const check = (port: number): Step => ({ type: "check", port });
-const wait = (ms: number): Step => ({ type: "wait", ms });
-const shutdown = (port: number): Step => ({ type: "shutdown", node: String(port) });
-const restart = (port: number): Step => ({ type: "restart", node: String(port) });
-const expectLine = (port: number, line: string): Step => ({ type: "expect", expectation: { kind: "checkLine", port, line } });
-const expectReply = (text: string): Step => ({ type: "expect", expectation: { kind: "cliReply", text } });
-const expectRole = (port: number, role: "master" | "replica"): Step => ({ type: "expect", expectation: { kind: "condition", condition: { kind: "role", port, role } } });
-const expectState = (port: number, state: "ok" | "fail"): Step => ({ type: "expect", expectation: { kind: "condition", condition: { kind: "clusterState", port, state } } });
-const untilMaster = (port: number, withinMs: number): Step => ({ type: "until", condition: { kind: "role", port, role: "master" }, withinMs });
-const untilEvent = (port: number, event: "cantFailover", withinMs: number): Step => ({ type: "until", condition: { kind: "event", port, event }, withinMs });
-
-const ALL_COVERED = "[OK] All 16384 slots covered.";
-const NOT_COVERED = "[ERR] Not all 16384 slots are covered by nodes.";
-const AGREE = "[OK] All nodes agree about slots configuration.";
-
 export const drill000: Scenario = {
   name: "drill-000",
   title: "Kill the masters one by one (3 masters + 3 replicas, SHUTDOWN)",
@@ -42,12 +27,12 @@ export const drill000: Scenario = {
     "A replica takes over when its master stops. Stop the replicas, then a master that has none: its slots are no longer covered and the whole cluster goes fail. " +
     "Start the first old master again: it comes back as a replica of a node that is down, and with no fresh data it cannot fail over. " +
     "Start that node again and coverage returns; stop it once more, and the restarted node, now synced, is elected about twenty seconds later.",
-  topology: { kind: "cluster", ports: [7001, 7002, 7003, 7004, 7005, 7006], replicasPerMaster: 1, pairing: { 7004: 7001, 7005: 7002, 7006: 7003 } },
+  topology: SIX_NODES,
   config: { "cluster-node-timeout": 15_000 },
   steps: [
     { step: check(7003), note: "1. Check the environment: three masters, one replica each." },
-    { step: expectLine(7003, AGREE) },
-    { step: expectLine(7003, ALL_COVERED) },
+    { step: expectCheckLine(7003, AGREE) },
+    { step: expectCheckLine(7003, ALL_COVERED) },
     { step: cli(7003, "get", "testkey001") },
     { step: expectReply("(nil)") },
     { step: cli(7003, "set", "testkey002", "testvalue002"), note: "testkey002 hashes to slot 401, served by 7001: redis-cli follows the MOVED." },
@@ -57,45 +42,45 @@ export const drill000: Scenario = {
     { step: cli(7001, "set", "testkey003", "testvalue003") },
     { step: expectReply("OK") },
     { step: shutdown(7003), note: "2. Stop the master 7003 (the article's 208:6379)." },
-    { step: untilMaster(7006, 60_000), note: "3. Its replica 7006 is elected after the node timeout (15 s) and a short delay." },
+    { step: until(role(7006, "master"), 60_000), note: "3. Its replica 7006 is elected after the node timeout (15 s) and a short delay." },
     { step: check(7006) },
-    { step: expectLine(7006, ALL_COVERED) },
+    { step: expectCheckLine(7006, ALL_COVERED) },
     { step: shutdown(7003), note: "4. The article stops 208:6379 again: it is already down, so nothing changes." },
     { step: wait(5_000) },
     { step: check(7002), note: "5. Still five nodes, all slots covered." },
-    { step: expectLine(7002, ALL_COVERED) },
+    { step: expectCheckLine(7002, ALL_COVERED) },
     { step: shutdown(7005), note: "6. Stop the replicas: 7005 and 7004." },
     { step: shutdown(7004) },
     { step: wait(30_000) },
     { step: check(7002), note: "7. Three masters, no replicas, all slots covered." },
-    { step: expectLine(7002, ALL_COVERED) },
+    { step: expectCheckLine(7002, ALL_COVERED) },
     { step: expectState(7002, "ok") },
     { step: shutdown(7006), note: "8. Stop a master that has no replica: 7006." },
     { step: wait(30_000) },
     { step: check(7002), note: "9. Slots 10923-16383 have no owner alive: the cluster is down." },
-    { step: expectLine(7002, NOT_COVERED) },
+    { step: expectCheckLine(7002, NOT_COVERED) },
     { step: expectState(7002, "fail") },
     { step: expectState(7001, "fail") },
     { step: restart(7003), note: "10. Start 7003 while the cluster is down." },
     { step: wait(30_000) },
     { step: check(7002), note: "11. 7003 now follows 7006, which is down: it cannot fail over, and the cluster stays down." },
-    { step: expectLine(7002, "*** WARNING: 127.0.0.1:7003 claims to be slave of unknown node ID {id:7006}.") },
-    { step: expectLine(7002, NOT_COVERED) },
+    { step: expectCheckLine(7002, "*** WARNING: 127.0.0.1:7003 claims to be slave of unknown node ID {id:7006}.") },
+    { step: expectCheckLine(7002, NOT_COVERED) },
     { step: expectRole(7003, "replica") },
-    { step: untilEvent(7003, "cantFailover", 60_000) },
+    { step: until(event(7003, "cantFailover"), 60_000) },
     { step: restart(7006), note: "12. Start 7006: coverage returns, and 7003 syncs from it." },
     { step: wait(30_000) },
     { step: check(7002) },
-    { step: expectLine(7002, ALL_COVERED) },
+    { step: expectCheckLine(7002, ALL_COVERED) },
     { step: expectState(7002, "ok") },
     { step: shutdown(7006), note: "13. Stop 7006 once more." },
     { step: check(7002), note: "14. At once: 7003 is a replica of a node that is down, and the slots are not covered…" },
-    { step: expectLine(7002, "*** WARNING: 127.0.0.1:7003 claims to be slave of unknown node ID {id:7006}.") },
-    { step: expectLine(7002, NOT_COVERED) },
-    { step: untilMaster(7003, 60_000), note: "…until 7003 is elected (the article checked a minute later)." },
+    { step: expectCheckLine(7002, "*** WARNING: 127.0.0.1:7003 claims to be slave of unknown node ID {id:7006}.") },
+    { step: expectCheckLine(7002, NOT_COVERED) },
+    { step: until(role(7003, "master"), 60_000), note: "…until 7003 is elected (the article checked a minute later)." },
     { step: wait(5_000) },
     { step: check(7002) },
-    { step: expectLine(7002, ALL_COVERED) },
-    { step: expectLine(7002, AGREE) },
+    { step: expectCheckLine(7002, ALL_COVERED) },
+    { step: expectCheckLine(7002, AGREE) },
   ],
 };
