@@ -26,12 +26,10 @@ export interface RecordedPatch {
 type Key = string | number;
 type Obj = Record<string | symbol, unknown>;
 
-/** Every proxy handed out → where it stands, across all recorders (shared() unwraps any). */
-const placeOfProxy = new WeakMap<object, Place>();
-
 /**
  * Read through a proxy, this key gives the object behind it; a plain object has no such key. A
- * property miss costs fast mode less than a WeakMap lookup would in a 16384-slot loop.
+ * property miss costs fast mode less than a WeakMap lookup would in a 16384-slot loop, and no
+ * table of millions of proxies weighs on the garbage collector (1000 nodes).
  */
 const RAW: unique symbol = Symbol("recorded object");
 /** Where a state object keeps its place (a non-enumerable property). */
@@ -49,7 +47,7 @@ export function unwrapRecorded<T>(value: T): T {
 
 /** Whether `value` is a proxy a recording handed to a handler (it must not leave the handler). */
 export function isRecordedProxy(value: unknown): boolean {
-  return typeof value === "object" && value !== null && placeOfProxy.has(value);
+  return typeof value === "object" && value !== null && (value as { [RAW]?: unknown })[RAW] !== undefined;
 }
 
 /** Array methods that change the array: each is run on the array itself and noted as a few patches. */
@@ -74,7 +72,6 @@ class Place implements ProxyHandler<Obj> {
     this.isArray = Array.isArray(raw);
     this.frozen = Object.isFrozen(raw);
     this.proxy = new Proxy(raw, this);
-    placeOfProxy.set(this.proxy, this);
   }
 
   // The hottest code of trace mode (a 1000-node clusterCron reads each node's fields through it).
@@ -197,8 +194,8 @@ export class PatchRecorder {
    */
   adopt(value: unknown): unknown {
     if (typeof value !== "object" || value === null) return value;
-    const place = placeOfProxy.get(value);
-    if (place !== undefined) return place.raw;
+    const raw = (value as { [RAW]?: object })[RAW];
+    if (raw !== undefined) return raw;
     if (this.knows(value) || Object.isFrozen(value)) return value;
     this.fresh.add(value);
     return this.unwrapInside(value as Obj);
@@ -227,8 +224,8 @@ export class PatchRecorder {
   }
 
   private unwrapNested(value: object): object {
-    const place = placeOfProxy.get(value);
-    if (place !== undefined) return place.raw;
+    const raw = (value as { [RAW]?: object })[RAW];
+    if (raw !== undefined) return raw;
     if (this.knows(value) || Object.isFrozen(value)) return value;
     return this.unwrapInside(value as Obj);
   }
