@@ -78,6 +78,15 @@ describe.each(library.map((s) => [s.name, s] as const))("%s", (_name, scenario) 
     expect(run.steps).toHaveLength(scenario.steps.length);
   });
 
+  it("never checks the cluster in the instant its nodes disagree (a check racing an election), with any seed", () => {
+    // An operator checks seconds after a failover, as the articles do: at the instant of the
+    // win only the winner knows, and redis-cli prints "[ERR] Nodes don't agree".
+    for (const seed of SEEDS) {
+      const racing = runOf(scenario, seed).steps.filter((s) => s.output?.some((l) => l.includes("Nodes don't agree")));
+      expect(racing.map((s) => `seed ${seed}: ${s.text} at ${s.atMs} ms`)).toEqual([]);
+    }
+  });
+
   it("measures every fault step, with its phases in CONTRACTS §8's order", () => {
     for (const seed of SEEDS) {
       const run = runOf(scenario, seed);
