@@ -11,9 +11,11 @@
  * object is made once and kept, a read costs a trap, and a write costs its patch.
  *
  * The state must be a tree of plain objects and arrays (no Map, Set or class), as it always had to
- * be for immer. Two limits, both shared with fast mode's semantics: an object at two places of the
- * state is one object (a write through one place is recorded at that place only), and a proxy used
- * outside the handler it was handed to is refused, as immer refused a revoked draft.
+ * be for immer. Limits: an object at two places of the state is one object, as in fast mode (a
+ * write through one place is recorded at that place only); a proxy used outside the handler it was
+ * handed to is refused, as immer refused a revoked draft; but an object a handler made, stored and
+ * kept its own reference to is not watched once that handler has returned — changed later, the
+ * state changes (as in fast mode) and no patch says so (immer's freezing would have thrown).
  */
 
 /** An immer patch (immer's `Patch`), so that immer's `applyPatches` replays it. */
