@@ -5,14 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkRun, type Finding } from "@failover-lab/sim-core/check";
-import { faultArb } from "@failover-lab/sim-core/fc";
+import { faultArb, withoutDanglingCloses } from "@failover-lab/sim-core/fc";
 import type { Fault } from "@failover-lab/sim-core";
 import { runScenario, type Scenario, type Step } from "@failover-lab/scenarios";
 import { parseScenarioYaml, scenarioToYaml } from "@failover-lab/scenarios/file";
 
 /**
  * The checkers must catch a broken election, and fast-check must shrink the schedule that shows
- * it. The break: the test-only switch `test-only-vote-twice-per-epoch` lets a master grant a
+ * it. The break: the test hook `voteTwicePerEpoch` (runScenario's `testHooks`) lets a master grant a
  * second vote in an epoch. Two winners in one epoch then need two replicas asking in the same
  * epoch, which happens when two masters fail together and the replicas cannot hear each other's
  * request first (their link is cut). The arbitrary draws that race — which two masters, when,
@@ -43,7 +43,7 @@ const raceArb: fc.Arbitrary<RaceCase> = fc.record({
   seed: fc.integer({ min: 1, max: 1000 }),
 });
 
-function scenarioOf(c: RaceCase, broken: boolean): Scenario {
+function scenarioOf(c: RaceCase): Scenario {
   const [a, b] = c.masters as [number, number];
   const timed: [number, Fault][] = [
     [0, { type: "partition", name: "replicas", groups: [[String(replicaOf(a))], [String(replicaOf(b))]] }],
@@ -52,9 +52,11 @@ function scenarioOf(c: RaceCase, broken: boolean): Scenario {
     ...c.noise.map(([at, f]) => [at, f] as [number, Fault]),
   ];
   timed.sort((x, y) => x[0] - y[0]);
+  // A heal or release of nothing made is refused by scenarios: the noise leaves those out.
+  const valid = withoutDanglingCloses(timed.map(([at, fault]) => ({ at, fault })));
   const steps: Step[] = [];
   let now = 0;
-  for (const [at, fault] of timed) {
+  for (const { at, fault } of valid) {
     if (at > now) steps.push({ type: "wait", ms: at - now });
     now = Math.max(now, at);
     steps.push(fault);
@@ -65,13 +67,16 @@ function scenarioOf(c: RaceCase, broken: boolean): Scenario {
     title: "Two masters fail together",
     narrative: "",
     topology: { kind: "cluster", ports: PORTS, replicasPerMaster: 1 },
-    config: { "cluster-node-timeout": NODE_TIMEOUT_MS, ...(broken ? { "test-only-vote-twice-per-epoch": true } : {}) },
+    config: { "cluster-node-timeout": NODE_TIMEOUT_MS },
     steps: steps.map((step) => ({ step })),
   };
 }
 
+/** The break is a test hook passed in code; no scenario file or flag can turn it on. */
+const hooks = (broken: boolean) => (broken ? { testHooks: { voteTwicePerEpoch: true } } : {});
+
 function electionFindings(c: RaceCase, broken: boolean): Finding[] {
-  return checkRun(runScenario(scenarioOf(c, broken), { seed: c.seed }).sim, ["oneWinnerPerEpoch", "oneVotePerEpoch"]);
+  return checkRun(runScenario(scenarioOf(c), { seed: c.seed, ...hooks(broken) }).sim, ["oneWinnerPerEpoch", "oneVotePerEpoch"]);
 }
 
 /** The search, run once and shared by the tests that need its counterexample. */
@@ -84,7 +89,7 @@ const brokenSearch = (): fc.RunDetails<[RaceCase]> =>
 
 const faultsIn = (s: Scenario): number => s.steps.filter(({ step }) => !["wait", "expect"].includes(step.type)).length;
 
-describe("a master that votes twice per epoch (test-only switch)", () => {
+describe("a master that votes twice per epoch (test hook)", () => {
   it("is caught as a violation, and the schedule shrinks to the race alone", () => {
     const result = brokenSearch();
     expect(result.failed).toBe(true);
@@ -95,10 +100,10 @@ describe("a master that votes twice per epoch (test-only switch)", () => {
     // Shrunk: the noise is gone; what is left is the cut and the two kills (a noise fault may
     // survive only if the race needs it at this seed).
     expect(smallest.noise.length).toBeLessThanOrEqual(1);
-    expect(faultsIn(scenarioOf(smallest, true))).toBeLessThanOrEqual(4);
+    expect(faultsIn(scenarioOf(smallest))).toBeLessThanOrEqual(4);
   });
 
-  it("with the switch off, the same races never give two winners in an epoch", () => {
+  it("with the hook off, the same races never give two winners in an epoch", () => {
     fc.assert(
       fc.property(raceArb, (c) => {
         expect(electionFindings(c, false)).toEqual([]);
@@ -107,22 +112,31 @@ describe("a master that votes twice per epoch (test-only switch)", () => {
     );
   });
 
-  it("a saved counterexample replays from its scenario file and fails its property expectation", () => {
+  it("a saved counterexample replays from its scenario file (with the hook, in code) and fails its property expectation; files cannot turn the hook on", () => {
     const smallest = brokenSearch().counterexample![0];
-    const scenario = scenarioOf(smallest, true);
+    const scenario = scenarioOf(smallest);
     const withExpect: Scenario = { ...scenario, steps: [...scenario.steps, { step: { type: "expect", expectation: { kind: "property", property: "oneWinnerPerEpoch" } } }] };
     const file = parseScenarioYaml(scenarioToYaml(withExpect, { seed: smallest.seed }), "finding.yaml");
-    const replay = runScenario(file.scenario, { seed: smallest.seed });
+    const replay = runScenario(file.scenario, { seed: smallest.seed, ...hooks(true) });
     expect(replay.ok).toBe(false);
     const last = replay.steps.at(-1)!;
     expect(last.text).toBe("expect property oneWinnerPerEpoch");
     expect(last.saw).toMatch(/^violation: 2 replicas won the election of epoch/);
 
-    // And from the command line: `failover-lab run FILE` exits 1 on it.
+    // Without the hook the same file passes: the break is not in the schedule.
+    expect(runScenario(file.scenario, { seed: smallest.seed }).ok).toBe(true);
+
+    // A file that asks for the old switch as a Redis option is refused (exit 2), and the
+    // options the error offers name no test switch.
     const path = join(mkdtempSync(join(tmpdir(), "broken-vote-")), "finding.yaml");
-    writeFileSync(path, scenarioToYaml(withExpect, { seed: smallest.seed }));
+    const yaml = scenarioToYaml(withExpect, { seed: smallest.seed });
+    writeFileSync(path, yaml.replace(/^config:\n/m, "config:\n  test-only-vote-twice-per-epoch: true\n"));
     const cli = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "cli", "failover-lab.ts"), "run", path], { encoding: "utf8" });
-    expect(cli.status).toBe(1);
-    expect(cli.stderr).toMatch(/expectation failed: expect property oneWinnerPerEpoch\n {2}saw: violation: 2 replicas won the election of epoch \d+/);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toMatch(/finding\.yaml:\d+/);
+    expect(cli.stderr).toContain("test-only-vote-twice-per-epoch");
+    const offered = /expected one of: ([^)]*)\)/.exec(cli.stderr)![1]!;
+    expect(offered).toContain("cluster-node-timeout");
+    expect(offered).not.toMatch(/test|hook|vote/i);
   }, 120_000);
 });

@@ -69,6 +69,8 @@ describe("failover-lab fuzz", () => {
       [["--max-masters", "20"], /--max-masters.*expected a number of masters from 3 to 9, got "20"/],
       [["--max-masters", "2"], /expected a number of masters from 3 to 9, got "2"/],
       [["--config", "cluster-node-timeot=5"], /unknown Redis option "cluster-node-timeot"/],
+      // Test hooks are not options: refused, and not offered among the known ones.
+      [["--config", "test-only-vote-twice-per-epoch=yes"], /unknown Redis option "test-only-vote-twice-per-epoch" \(known: cluster-node-timeout, [a-z-, ]*, hz\)$/m],
     ];
     for (const [flags, message] of cases) {
       const result = cli("fuzz", "--runs", "1", ...flags);

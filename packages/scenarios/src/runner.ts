@@ -16,6 +16,7 @@ import {
   type Fault,
   type RedisCliState,
   type SimulationMode,
+  type TestHooks,
   type StandaloneState,
   type TraceRecord,
 } from "@failover-lab/sim-core";
@@ -64,6 +65,8 @@ export interface RunOptions {
   /** A non-negative integer (or its decimal digits); run under its canonical form (seed.ts). */
   readonly seed?: string | number;
   readonly mode?: SimulationMode;
+  /** Deliberate breaks of Redis's rules, for tests of the checkers only (sim-core TestHooks); no file can set them. */
+  readonly testHooks?: TestHooks;
 }
 
 /** Steps that only look or wait; every other step acts (a fault, a command). */
@@ -84,7 +87,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const seed = canonicalSeed(options.seed ?? 1);
   if (seed === undefined) throw new ScenarioError(scenario.name, [seedProblem(options.seed ?? 1)]);
   const sim = new Simulation({ seed, mode: options.mode ?? "fast", scenario: scenario.name });
-  buildTopology(sim, scenario);
+  buildTopology(sim, scenario, options.testHooks);
   sim.runUntil(() => settled(sim, scenario.topology), ms(SETTLE_LIMIT_MS));
   const stepsStartUs = sim.nowUs;
   const workloadClients = addWorkloads(sim, scenario, stepsStartUs);
@@ -169,7 +172,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   };
 }
 
-function buildTopology(sim: Simulation, scenario: Scenario): void {
+function buildTopology(sim: Simulation, scenario: Scenario, testHooks: TestHooks | undefined): void {
   const t = scenario.topology;
   switch (t.kind) {
     case "cluster":
@@ -178,8 +181,9 @@ function buildTopology(sim: Simulation, scenario: Scenario): void {
         replicasPerMaster: t.replicasPerMaster,
         ...(t.pairing === undefined ? {} : { pairing: t.pairing }),
         config: { ...scenario.config },
+        ...(testHooks === undefined ? {} : { testHooks }),
       });
-      for (const port of t.extraPorts ?? []) sim.addProcess(String(port), clusterNodeModel({ port, config: redisConfig({ ...scenario.config }) }));
+      for (const port of t.extraPorts ?? []) sim.addProcess(String(port), clusterNodeModel({ port, config: redisConfig({ ...scenario.config }, testHooks) }));
       return;
     case "sentinel":
       addSentinelTopology(sim, {

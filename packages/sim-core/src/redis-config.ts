@@ -31,12 +31,18 @@ export interface RedisConfig {
   /** seconds SHUTDOWN waits for lagging replicas (7.0). */
   readonly "shutdown-timeout": number;
   readonly hz: number;
-  /**
-   * TEST ONLY, not a Redis option: a master may grant more than one failover vote per epoch
-   * (breaks cluster.c:clusterSendFailoverAuthIfNeeded's "one vote per epoch"). It exists so the
-   * fuzz checkers can prove they catch a broken election; never set it outside tests.
-   */
-  readonly "test-only-vote-twice-per-epoch": boolean;
+  /** Not a Redis option: switches that break Redis on purpose (see TestHooks). Absent unless a test set one. */
+  readonly testHooks?: TestHooks;
+}
+
+/**
+ * Deliberate breaks of Redis's rules, so that tests can prove the checkers catch a broken
+ * simulator. No scenario file, CLI flag or `redisConfig` override can set them (they are not
+ * options and not in REDIS_CONFIG_KEYS); only code can, through `runScenario`'s `testHooks`.
+ */
+export interface TestHooks {
+  /** A master may grant more than one failover vote per epoch (breaks cluster.c:clusterSendFailoverAuthIfNeeded's "one vote per epoch"). */
+  readonly voteTwicePerEpoch?: boolean;
 }
 
 export const REDIS_DEFAULTS: RedisConfig = {
@@ -58,15 +64,18 @@ export const REDIS_DEFAULTS: RedisConfig = {
   "save-on-shutdown": true,
   "shutdown-timeout": 10,
   hz: 10,
-  "test-only-vote-twice-per-epoch": false,
 };
 
-export type RedisConfigKey = keyof RedisConfig;
+/** The Redis options (what files, flags and CONFIG name); the test hooks are not one. */
+export type RedisConfigKey = Exclude<keyof RedisConfig, "testHooks">;
 
 export const REDIS_CONFIG_KEYS = Object.keys(REDIS_DEFAULTS) as RedisConfigKey[];
 
-/** Fills in the defaults; refuses an option this simulator does not know, naming the known ones. */
-export function redisConfig(overrides: Partial<Record<string, unknown>> = {}): RedisConfig {
+/**
+ * Fills in the defaults; refuses an option this simulator does not know, naming the known ones.
+ * `testHooks`, from code only, are attached as given.
+ */
+export function redisConfig(overrides: Partial<Record<string, unknown>> = {}, testHooks?: TestHooks): RedisConfig {
   const config: Record<string, unknown> = { ...REDIS_DEFAULTS };
   for (const [key, value] of Object.entries(overrides)) {
     if (!(key in REDIS_DEFAULTS)) throw new RangeError(`unknown Redis option "${key}" (known: ${REDIS_CONFIG_KEYS.join(", ")})`);
@@ -74,5 +83,6 @@ export function redisConfig(overrides: Partial<Record<string, unknown>> = {}): R
     if (typeof value !== expected) throw new RangeError(`Redis option "${key}" wants a ${expected}, got ${JSON.stringify(value)}`);
     config[key] = value;
   }
+  if (testHooks !== undefined) config["testHooks"] = testHooks;
   return config as unknown as RedisConfig;
 }

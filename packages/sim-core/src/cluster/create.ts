@@ -1,5 +1,5 @@
 import type { Simulation } from "../kernel/simulation";
-import { redisConfig, type RedisConfig } from "../redis-config";
+import { redisConfig, type RedisConfig, type TestHooks } from "../redis-config";
 import { NODE_MASTER, NODE_MYSELF, NODE_REPLICA } from "./flags";
 import { BUS_CHANNEL } from "./messages";
 import { clusterNodeModel, type FormedBusLinks } from "./node";
@@ -68,6 +68,8 @@ export interface CreateClusterOptions {
   readonly config?: Partial<Record<string, unknown>>;
   /** Per-port overrides on top of `config`. */
   readonly configByPort?: Readonly<Record<number, Partial<Record<string, unknown>>>>;
+  /** Deliberate breaks for tests (redis-config.ts TestHooks), on every node. */
+  readonly testHooks?: TestHooks;
 }
 
 /**
@@ -83,7 +85,7 @@ export function addCreatedCluster(sim: Simulation, options: CreateClusterOptions
   const confs = formedNodesConfs(layout, (port) => sim.stream(`node/${port}/node-id`).hex(20));
   const links = new Map<number, FormedBusLinks>();
   for (const node of layout.nodes) {
-    const config: RedisConfig = redisConfig({ ...options.config, ...options.configByPort?.[node.port] });
+    const config: RedisConfig = redisConfig({ ...options.config, ...options.configByPort?.[node.port] }, options.testHooks);
     const formedLinks: FormedBusLinks = { outbound: new Map(), inbound: [] };
     links.set(node.port, formedLinks);
     sim.addProcess(String(node.port), clusterNodeModel({ port: node.port, config, formed: confs.get(node.port)!, formedLinks }));

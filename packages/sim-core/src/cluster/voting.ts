@@ -18,8 +18,8 @@ export function handleAuthRequest(s: ClusterNodeState, requester: NodeView, requ
     ctx.emit({ type: "authDenied", to: requester.id, ...extra });
 
   if (request.currentEpoch < s.currentEpoch) return deny({ reason: "staleRequestEpoch", requestEpoch: request.currentEpoch, currentEpoch: s.currentEpoch });
-  // One vote per epoch. The test-only switch (read only when the rule would refuse) breaks it on purpose.
-  if (s.lastVoteEpoch === s.currentEpoch && !s.config["test-only-vote-twice-per-epoch"]) return deny({ reason: "alreadyVoted", currentEpoch: s.currentEpoch });
+  // One vote per epoch. The test hook (read only when the rule would refuse) breaks it on purpose.
+  if (s.lastVoteEpoch === s.currentEpoch && s.config.testHooks?.voteTwicePerEpoch !== true) return deny({ reason: "alreadyVoted", currentEpoch: s.currentEpoch });
 
   const master = requester.replicaOf === null ? undefined : s.nodes[requester.replicaOf];
   const forceAck = (request.mflags & MFLAG_FORCEACK) !== 0;
