@@ -21,6 +21,7 @@ import { handleAuthAck, handleAuthRequest } from "./voting";
 import { completeHandshake, handshakeFromMeet } from "./handshake";
 import { isForgotten } from "./migration";
 import { setSlotOwner } from "./slot-table";
+import { unwrapRecorded } from "../trace/patch-recorder";
 
 /**
  * clusterProcessPacket: what a node does with each bus message, in Redis's order. The header is
@@ -176,20 +177,26 @@ function processHeartbeat(
  * seconds, never more than 500 ms ahead); an unknown node is added.
  */
 function processGossipSection(s: ClusterNodeState, sender: NodeView, gossip: readonly GossipEntry[], nodeTimeoutMs: number, nowMs: number, ctx: BusCtx): void {
+  // Most entries only read the node's view: in trace mode it is read without the recording proxy
+  // (`view`), and the proxy (`s.nodes[id]`) is taken to change it. A node with no failure reports
+  // has none to remove or expire.
+  const nodesRead = unwrapRecorded(s.nodes);
+  const senderIsMaster = isMaster(sender);
   for (const entry of gossip) {
-    const node = s.nodes[entry.id];
-    if (node !== undefined) {
-      if (isMaster(sender) && (node.flags & NODE_MYSELF) === 0) {
+    const view = nodesRead[entry.id];
+    if (view !== undefined) {
+      if (senderIsMaster && (view.flags & NODE_MYSELF) === 0) {
         if ((entry.flags & (NODE_FAIL | NODE_PFAIL)) !== 0) {
+          const node = s.nodes[entry.id]!;
           addFailureReport(node, sender.id, nowMs, ctx);
           markNodeAsFailingIfNeeded(s, node, nodeTimeoutMs, nowMs, ctx);
-        } else {
-          removeFailureReport(node, sender.id, nodeTimeoutMs, nowMs, ctx);
+        } else if (view.failReports.length > 0) {
+          removeFailureReport(s.nodes[entry.id]!, sender.id, nodeTimeoutMs, nowMs, ctx);
         }
       }
-      if ((entry.flags & (NODE_FAIL | NODE_PFAIL)) === 0 && node.pingSentMs === 0 && failureReportCount(node, nodeTimeoutMs, nowMs) === 0) {
+      if ((entry.flags & (NODE_FAIL | NODE_PFAIL)) === 0 && view.pingSentMs === 0 && (view.failReports.length === 0 || failureReportCount(s.nodes[entry.id]!, nodeTimeoutMs, nowMs) === 0)) {
         const pongMs = entry.pongReceivedS * 1000;
-        if (pongMs <= nowMs + 500 && pongMs > node.pongReceivedMs) node.pongReceivedMs = pongMs;
+        if (pongMs <= nowMs + 500 && pongMs > view.pongReceivedMs) s.nodes[entry.id]!.pongReceivedMs = pongMs;
       }
     } else if ((entry.flags & NODE_NOADDR) === 0 && !isForgotten(s, entry.id, nowMs)) {
       // A node I did not know (and was not told to forget within the minute): learn it with the
