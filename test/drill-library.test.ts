@@ -124,6 +124,30 @@ describe.each(library.map((s) => [s.name, s] as const))("%s", (_name, scenario) 
   }, TRACE_MODE_TIMEOUT_MS);
 });
 
+describe("clusterOkMs", () => {
+  // A failover the drill follows to its end shows when every node of the cluster is ok again:
+  // through a heal that lifts the partition (minority-partition), and without the node that
+  // del-node removed, which says fail for ever (drill-004).
+  it.each(library.filter((s) => s.topology.kind === "cluster").map((s) => s.name))("is measured after every election won in %s, with any seed", (name) => {
+    const scenario = library.find((s) => s.name === name)!;
+    for (const seed of SEEDS) {
+      for (const m of runOf(scenario, seed).measures) {
+        if (m.electionWonMs !== undefined) expect(m.clusterOkMs, `seed ${seed}, step ${m.step}`).toBeGreaterThanOrEqual(m.electionWonMs);
+      }
+    }
+  });
+
+  it("is found after the heal in minority-partition, and in drill-004 despite the deleted node", () => {
+    const minority = runOf(library.find((s) => s.name === "minority-partition")!, 1);
+    const split = minority.measures.find((m) => m.fault === "partition")!;
+    const heal = minority.measures.find((m) => m.fault === "heal")!;
+    // The minority master says ok again only once it hears the majority, after the heal.
+    expect(split.atMs + split.clusterOkMs!).toBeGreaterThanOrEqual(heal.atMs);
+    const drill004 = runOf(library.find((s) => s.name === "drill-004")!, 1);
+    expect(drill004.measures.find((m) => m.electionWonMs !== undefined)?.clusterOkMs).toBeDefined();
+  });
+});
+
 describe("Sentinel drills' measures", () => {
   it.each(["drill-001", "drill-002"])("%s measures sdown, odown and switch-master after the fault on the master", (name) => {
     const scenario = library.find((s) => s.name === name)!;

@@ -93,14 +93,27 @@ function cutOffMaster(sim: Simulation, fault: Extract<Fault, { type: "partition"
   return masters.find((pid) => sentinels.filter((p) => groupOf(p) === groupOf(pid)).length * 2 <= sentinels.length);
 }
 
-export function measuresOf(sim: Simulation, faults: readonly FaultStepAt[]): Measure[] {
+/** A node that left the cluster (`redis-cli --cluster del-node`, or a CLUSTER RESET it obeyed), and when. */
+export interface Departure {
+  readonly node: ProcessId;
+  readonly atUs: number;
+}
+
+/**
+ * Faults that only lift an earlier one: they start no failure of their own, so a failover the
+ * earlier fault set going (and the recovery after it) may finish after them and still be its.
+ */
+const LIFTING_FAULTS: ReadonlySet<Fault["type"]> = new Set(["heal", "resume", "unclog", "release"]);
+
+export function measuresOf(sim: Simulation, faults: readonly FaultStepAt[], departures: readonly Departure[] = []): Measure[] {
   const trace = sim.trace;
+  const left = [...departures, ...resetsOf(trace)];
   return faults.map((f, i) => {
     const atMs = Math.floor(f.atUs / 1000);
     const base: Measure = { step: f.step, fault: f.fault.type, atMs };
-    // Up to the next fault that changed something; what happens exactly at its instant (a win
-    // that ended a wait) still counts.
-    const untilUs = faults.slice(i + 1).find((next) => next.skipped !== true)?.atUs ?? Number.POSITIVE_INFINITY;
+    // Up to the next fault that changed something and was not just the lifting of an earlier
+    // one; what happens exactly at its instant (a win that ended a wait) still counts.
+    const untilUs = faults.slice(i + 1).find((next) => next.skipped !== true && !LIFTING_FAULTS.has(next.fault.type))?.atUs ?? Number.POSITIVE_INFINITY;
     const after = (pred: (r: TraceRecord) => boolean): number | undefined => {
       const hit = trace.find((r) => r.atUs >= f.atUs && r.atUs <= untilUs && pred(r));
       return hit === undefined ? undefined : Math.floor((hit.atUs - f.atUs) / 1000);
@@ -123,7 +136,7 @@ export function measuresOf(sim: Simulation, faults: readonly FaultStepAt[]): Mea
     const failMs = after((r) => (r.type === "nodeMarkedFailing" && r.peer === f.victimId) || (r.type === "failMessageReceived" && r.about === f.victimId));
     const wonAt = trace.find((r) => r.atUs >= f.atUs && r.atUs <= untilUs && r.type === "electionWon" && f.victimReplicas!.includes(r.node));
     const electionWonMs = wonAt === undefined ? undefined : Math.floor((wonAt.atUs - f.atUs) / 1000);
-    const clusterOkMs = wonAt === undefined ? undefined : firstAllOk(sim, wonAt.atUs, untilUs, f.atUs);
+    const clusterOkMs = wonAt === undefined ? undefined : firstAllOk(sim, wonAt.atUs, untilUs, f.atUs, left);
     return {
       ...base,
       ...(pfailMs === undefined ? {} : { pfailMs }),
@@ -134,19 +147,36 @@ export function measuresOf(sim: Simulation, faults: readonly FaultStepAt[]): Mea
   });
 }
 
+/** The nodes a `redis-cli` CLUSTER RESET (a `cli` step) took out of the cluster: it forgets every other node. */
+function resetsOf(trace: readonly TraceRecord[]): Departure[] {
+  const out: Departure[] = [];
+  for (const r of trace) {
+    if (r.type !== "clientReply" || r.reply.kind === "error") continue;
+    const [command, sub] = r.command.map((a) => a.toUpperCase());
+    if (command === "CLUSTER" && sub === "RESET") out.push({ node: String(r.server), atUs: r.atUs });
+  }
+  return out;
+}
+
 /**
- * The first instant at or after `fromUs` when every live node believes `cluster_state:ok`,
- * replayed from the clusterStateChanged events (a node that went down no longer counts).
+ * The first instant at or after `fromUs` when every live node of the cluster believes
+ * `cluster_state:ok`, replayed from the clusterStateChanged events. A node that went down no
+ * longer counts, nor one that left the cluster (del-node resets it, and alone without slots
+ * it says `fail` for ever, as cluster.c:clusterUpdateState has it).
  */
-function firstAllOk(sim: Simulation, fromUs: number, untilUs: number, faultUs: number): number | undefined {
+function firstAllOk(sim: Simulation, fromUs: number, untilUs: number, faultUs: number, departures: readonly Departure[]): number | undefined {
   const state = new Map<string, "ok" | "fail" | "down">();
   for (const pid of sim.processIds()) if (/^\d+$/.test(pid)) state.set(pid, "ok");
+  const pending = [...departures].sort((a, b) => a.atUs - b.atUs);
+  let next = 0;
   for (const r of sim.trace) {
     if (r.atUs > untilUs) break;
-    if (!state.has(r.node)) continue;
-    if (r.type === "clusterStateChanged") state.set(r.node, r.state);
-    else if (r.type === "processCrashed" || r.type === "processExited") state.set(r.node, "down");
-    else if (r.type === "processStarted" && r.restarted) state.set(r.node, "fail");
+    for (; next < pending.length && pending[next]!.atUs <= r.atUs; next++) state.delete(pending[next]!.node);
+    if (state.has(r.node)) {
+      if (r.type === "clusterStateChanged") state.set(r.node, r.state);
+      else if (r.type === "processCrashed" || r.type === "processExited") state.set(r.node, "down");
+      else if (r.type === "processStarted" && r.restarted) state.set(r.node, "fail");
+    }
     if (r.atUs >= fromUs && [...state.values()].every((v) => v !== "fail")) return Math.floor((r.atUs - faultUs) / 1000);
   }
   return undefined;

@@ -24,7 +24,7 @@ import { clusterCheck } from "@failover-lab/sim-core/replies";
 import { checkRun } from "@failover-lab/sim-core/check";
 import type { Condition, Expectation, Scenario, Step, Topology } from "./steps";
 import { describeStep } from "./describe";
-import { faultTarget, measuresOf, type FaultStepAt, type Measure } from "./measures";
+import { faultTarget, measuresOf, type Departure, type FaultStepAt, type Measure } from "./measures";
 import { addWorkloads, clientErrorsOf, writesOf, type WorkloadClient, type Writes } from "./workloads";
 import { ScenarioError, assertValidScenario } from "./validate";
 import { canonicalSeed, seedProblem } from "./seed";
@@ -97,6 +97,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   let lastCli: string[] = [];
   let clients = workloadClients.length;
   const faults: FaultStepAt[] = [];
+  const departures: Departure[] = [];
   // When the last fault or command began: `until` counts events from there.
   let lastActionUs = stepsStartUs;
   for (const [index, { step, note }] of scenario.steps.entries()) {
@@ -116,7 +117,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         case "admin": {
           // redis-cli --cluster …: runs to its end (a reshard of many slots takes simulated seconds).
           const id = `client-${++clients}`;
-          sim.addProcess(id, clusterAdminModel(step.argv.map((a) => withNodeIds(sim, a))));
+          const argv = step.argv.map((a) => withNodeIds(sim, a));
+          sim.addProcess(id, clusterAdminModel(argv));
           let seen = sim.trace.length;
           const exited = (): boolean => {
             const trace = sim.trace;
@@ -125,6 +127,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
           };
           const ended = sim.runUntil(exited, us(sim.nowUs + ms(ADMIN_TIMEOUT_MS)));
           lastCli = adminOutput(sim, id);
+          const removed = ended ? deletedNode(sim, id, argv) : undefined;
+          if (removed !== undefined) departures.push({ node: removed, atUs: sim.nowUs });
           return ended ? { ok: true, output: lastCli } : { ok: false, output: lastCli, saw: `still running after ${ADMIN_TIMEOUT_MS} ms` };
         }
         case "check": {
@@ -165,7 +169,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     seed,
     ok: results.every((r) => r.ok),
     steps: results,
-    measures: measuresOf(sim, faults),
+    measures: measuresOf(sim, faults, departures),
     ...(writes === undefined ? {} : { writes }),
     clients: workloadClients,
     sim,
@@ -258,6 +262,17 @@ function roleOf(sim: Simulation, port: number): "master" | "replica" | "down" {
 function sentinelMasterOf(sim: Simulation, port: number): number | undefined {
   if (!isUp(sim, port)) return undefined;
   return sim.state<sentinel.SentinelState>(String(port)).master?.port;
+}
+
+/**
+ * The node a `redis-cli --cluster del-node HOST:PORT ID` took out of the cluster, once it exited
+ * 0: every member forgot it and it was reset (redis-cli.c:clusterManagerCommandDeleteNode).
+ */
+function deletedNode(sim: Simulation, adminId: string, argv: readonly string[]): string | undefined {
+  if (argv[0] !== "del-node" || argv[2] === undefined) return undefined;
+  const exit = sim.trace.findLast((r) => r.node === adminId && r.type === "clusterAdminExited");
+  if (exit?.type !== "clusterAdminExited" || exit.status !== 0) return undefined;
+  return sim.processIds().find((pid) => /^\d+$/.test(pid) && isClusterNode(sim, Number(pid)) && node(sim, Number(pid)).myId === argv[2]);
 }
 
 /** The index of the first trace record at or after `atUs` (the trace is in time order). */

@@ -34,5 +34,7 @@ export const staleReplica: Scenario = {
     expectReply("OK"),
     until(role(7004, "master"), 10_000),
     until(clusterState(7002, "ok"), 10_000),
+    // Let the other nodes hear of the new master too, so the run shows when all of them say ok (clusterOkMs).
+    wait(2_000),
   ),
 };
