@@ -1,17 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { InvalidArgumentError, type Command } from "commander";
 import { SWEEP_PHASES, realFiguresOf, type SweepData, type SweepRun } from "@failover-lab/report";
 import { sweepRun, sweepTarget, sweepTargetNames, type SweepTarget } from "./sweep-run";
 import { htmlPage, outputFileProblem, writeFileAtomically } from "./html-page";
+import { runPool } from "./worker-pool";
 
 /**
  * `failover-lab sweep <drill> --seeds N --html FILE`: the drill over N seeds (fast mode), the
  * phases of its first failover per seed, and a page of their distributions with the real Redis
  * figures of `docs/fidelity/<drill>.json` (CONTRACTS §10) drawn in where that file exists.
- * Seeds run on worker threads (one per core by default), like the fuzz sweep.
+ * Seeds run on worker threads (one per core by default), in the pool the fuzz sweep uses too.
  */
 
 const FIDELITY_DIR = fileURLToPath(new URL("../docs/fidelity/", import.meta.url));
@@ -30,53 +30,11 @@ export interface SweepOptions {
 /** Runs seeds firstSeed … firstSeed + seeds − 1 (in this thread, or on worker threads); runs come back in seed order. */
 export async function sweep(scenario: SweepTarget, options: SweepOptions): Promise<SweepData> {
   const seeds = Array.from({ length: options.seeds }, (_, k) => String(options.firstSeed + k));
-  const runs: SweepRun[] = new Array(seeds.length);
-  if (options.workers <= 0 || seeds.length === 1) {
-    seeds.forEach((seed, i) => {
-      runs[i] = sweepRun(scenario.name, seed);
-      options.onRun?.(runs[i]);
-    });
-  } else {
-    await onWorkers(scenario.name, seeds, options.workers, (i, run) => {
-      runs[i] = run;
-      options.onRun?.(run);
-    });
-  }
+  // One seed is not worth a thread.
+  const workers = seeds.length === 1 ? 0 : options.workers;
+  const task = { module: new URL("./sweep-run.ts", import.meta.url).href, export: "sweepRun", run: sweepRun, setup: scenario.name };
+  const runs = await runPool(task, seeds, workers, (_, run) => options.onRun?.(run));
   return { version: 1, drill: scenario.name, title: scenario.title, runs, ...realFigures(scenario.name, options.fidelity) };
-}
-
-function onWorkers(drill: string, seeds: readonly string[], workers: number, done: (index: number, run: SweepRun) => void): Promise<void> {
-  let next = 0;
-  const pool = Array.from({ length: Math.min(workers, seeds.length) }, () => new Worker(new URL("./sweep-worker-entry.mjs", import.meta.url), { workerData: { drill }, execArgv: process.execArgv }));
-  const all = Promise.all(
-    pool.map(
-      (worker) =>
-        new Promise<void>((resolve, reject) => {
-          const feed = (): void => {
-            if (next >= seeds.length) return resolve();
-            const index = next++;
-            worker.postMessage({ index, seed: seeds[index] });
-          };
-          worker.on("message", (reply: { ok: true; index: number; run: SweepRun } | { ok: false; index: number; seed: string; error: string }) => {
-            if (!reply.ok) return reject(new Error(`seed ${reply.seed} crashed:\n${reply.error}`));
-            done(reply.index, reply.run);
-            feed();
-          });
-          worker.on("error", reject);
-          worker.on("exit", (code) => {
-            if (code !== 0) reject(new Error(`a sweep worker exited with code ${code}`));
-          });
-          feed();
-        }),
-    ),
-  );
-  return all.then(
-    async () => void (await Promise.all(pool.map((w) => w.terminate()))),
-    async (error: unknown) => {
-      await Promise.all(pool.map((w) => w.terminate()));
-      throw error;
-    },
-  );
 }
 
 /** The calibration report's real Redis figures, or why there are none. */

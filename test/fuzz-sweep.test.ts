@@ -4,6 +4,8 @@ import { parseScenarioYaml } from "@failover-lab/scenarios/file";
 import { runScenario } from "@failover-lab/scenarios";
 import { DEFAULT_SWEEP_OPTIONS, runOne, type RunOutcome, type SweepOptions } from "../cli/fuzz/run-one";
 import { shardRange, sweep } from "../cli/fuzz/sweep";
+import { runPool } from "../cli/worker-pool";
+import { offsetSquare } from "./support/pool-jobs";
 
 /**
  * The sweep behind `failover-lab fuzz`: shards split the runs, results do not depend on the
@@ -78,4 +80,22 @@ describe("fuzz sweeps", () => {
     expect(replay.ok).toBe(false);
     expect(replay.steps.at(-1)!.saw).toBe(`redisBehaviour: ${after!.message}`);
   }, 120_000);
+});
+
+describe("the worker pool (fuzz and sweep)", () => {
+  const task = { module: new URL("./support/pool-jobs.ts", import.meta.url).href, export: "offsetSquare", run: offsetSquare, setup: 10 };
+  const jobs = Array.from({ length: 12 }, (_, i) => i);
+
+  it("returns results in job order, the same in this thread and on 3 workers", async () => {
+    const seen: number[] = [];
+    const local = await runPool(task, jobs, 0);
+    const pooled = await runPool(task, jobs, 3, (index) => seen.push(index));
+    expect(local).toEqual(jobs.map((n) => 10 + n * n));
+    expect(pooled).toEqual(local);
+    expect([...seen].sort((a, b) => a - b)).toEqual(jobs);
+  });
+
+  it("fails with the job that crashed in a worker", async () => {
+    await expect(runPool(task, [1, 2, -1, 3], 2)).rejects.toThrow(/job 2 \(-1\) of offsetSquare crashed:\nError: negative job -1/);
+  });
 });

@@ -63,6 +63,17 @@ export function caseArbOf(options: SweepOptions): fc.Arbitrary<FuzzCase> {
 /** fast-check seeds are 32-bit integers. */
 const fcSeed = (seed: number): number => seed | 0;
 
+/** One run of a sweep, as the worker pool hands it out. */
+export interface FuzzJob {
+  readonly k: number;
+  readonly seed: number;
+}
+
+/** `runOne` in the worker pool's shape, `(setup, job)`. */
+export function runJob(options: SweepOptions, job: FuzzJob): RunOutcome {
+  return runOne(job.k, job.seed, options);
+}
+
 export function runOne(k: number, seed: number, options: SweepOptions): RunOutcome {
   const arb = caseArbOf(options);
   const [c] = fc.sample(arb, { seed: fcSeed(seed), numRuns: 1 });

@@ -1,10 +1,10 @@
-import { Worker } from "node:worker_threads";
-import { runOne, type RunOutcome, type SweepOptions } from "./run-one";
+import { runPool } from "../worker-pool";
+import { runJob, type FuzzJob, type RunOutcome, type SweepOptions } from "./run-one";
 
 /**
- * A sweep: runs k in [from, to) of `--seed S` (seed S + k), on `workers` threads. Runs are
- * handed out one at a time to whichever worker is free, and outcomes are put back in run order,
- * so the result does not depend on the number of workers or on which finished first.
+ * A sweep: runs k in [from, to) of `--seed S` (seed S + k), on `workers` threads (the shared
+ * worker pool, cli/worker-pool.ts): outcomes come back in run order, so the result does not
+ * depend on the number of workers or on which finished first.
  */
 
 export interface ShardRange {
@@ -23,45 +23,7 @@ export interface SweepProgress {
 
 /** Runs the sweep in this thread (workers = 0) or on worker threads; outcomes in run order. */
 export async function sweep(seed: number, range: ShardRange, workers: number, options: SweepOptions, onProgress: SweepProgress = () => {}): Promise<RunOutcome[]> {
-  const total = range.to - range.from;
-  const outcomes: RunOutcome[] = new Array(total);
+  const jobs: FuzzJob[] = Array.from({ length: range.to - range.from }, (_, i) => ({ k: range.from + i, seed: seed + range.from + i }));
   let done = 0;
-  if (workers <= 0) {
-    for (let k = range.from; k < range.to; k++) {
-      const outcome = runOne(k, seed + k, options);
-      outcomes[k - range.from] = outcome;
-      onProgress(++done, outcome);
-    }
-    return outcomes;
-  }
-  let next = range.from;
-  const pool = Array.from({ length: Math.min(workers, Math.max(1, total)) }, () => new Worker(new URL("./worker-entry.mjs", import.meta.url), { workerData: { options }, execArgv: process.execArgv }));
-  try {
-    await Promise.all(
-      pool.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const feed = (): void => {
-              if (next >= range.to) return resolve();
-              const k = next++;
-              worker.postMessage({ k, seed: seed + k });
-            };
-            worker.on("message", (reply: { ok: true; outcome: RunOutcome } | { ok: false; k: number; seed: number; error: string }) => {
-              if (!reply.ok) return reject(new Error(`run ${reply.k} (seed ${reply.seed}) crashed:\n${reply.error}`));
-              outcomes[reply.outcome.k - range.from] = reply.outcome;
-              onProgress(++done, reply.outcome);
-              feed();
-            });
-            worker.on("error", reject);
-            worker.on("exit", (code) => {
-              if (code !== 0) reject(new Error(`a fuzz worker exited with code ${code}`));
-            });
-            feed();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
-  return outcomes;
+  return runPool({ module: new URL("./run-one.ts", import.meta.url).href, export: "runJob", run: runJob, setup: options }, jobs, workers, (_, outcome) => onProgress(++done, outcome));
 }
