@@ -15,8 +15,9 @@ export function story(scenario: Scenario, run: RunResult, options: StoryOptions)
   const out: string[] = [];
   out.push(`${scenario.name} — ${scenario.title}`);
   out.push("");
-  for (const line of wrap(scenario.narrative, 96)) out.push(line);
-  out.push("");
+  const narrative = wrap(scenario.narrative, 96);
+  // No narrative, no paragraph (and no second blank line).
+  if (narrative.length > 0) out.push(...narrative, "");
   const lines = mergeByRecord(options.logLines, clientLines(run.sim.trace));
   let cursor = 0;
   const logUntil = (untilRecord: number): void => {
@@ -40,7 +41,8 @@ export function story(scenario: Scenario, run: RunResult, options: StoryOptions)
   out.push(failed === 0 ? `Every expectation held (${run.steps.length} steps).` : `${failed} of ${run.steps.length} steps failed.`);
   for (const m of run.measures) {
     const phases = (["pfailMs", "failMs", "electionWonMs", "clusterOkMs", "sdownMs", "odownMs", "switchMasterMs"] as const).filter((k) => m[k] !== undefined).map((k) => `${k.replace(/Ms$/, "")} +${m[k]} ms`);
-    if (phases.length > 0) out.push(`  step ${m.step + 1} (${m.fault} at ${clock(m.atMs)}): ${phases.join(", ")}`);
+    // People count steps from 1; summary.json's measures[].step is the index into steps[].
+    if (phases.length > 0) out.push(`  step ${m.step + 1} (steps[${m.step}]), ${m.fault} at ${clock(m.atMs).trim()}: ${phases.join(", ")}`);
   }
   if (run.writes !== undefined) {
     const w = run.writes;

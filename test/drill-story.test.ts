@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { library, runScenario } from "@failover-lab/scenarios";
+import { library, runScenario, type Scenario } from "@failover-lab/scenarios";
 import { story } from "../cli/story";
 import { logLinesOf } from "../cli/log-lines";
 
@@ -60,8 +60,27 @@ describe.each(library.map((s) => [s.name, s] as const))("the story of %s", (_nam
   it("ends with the phases measured after each fault on a master, and the seed and trace hash", () => {
     for (const m of run.measures) {
       const phases = (["pfailMs", "failMs", "electionWonMs", "clusterOkMs", "sdownMs", "odownMs", "switchMasterMs"] as const).filter((k) => m[k] !== undefined);
-      if (phases.length > 0) expect(text).toContain(`step ${m.step + 1} (${m.fault} at`);
+      // Counted from 1 for people, with summary.json's 0-based index beside it.
+      if (phases.length > 0) expect(text).toContain(`step ${m.step + 1} (steps[${m.step}]), ${m.fault} at `);
+      if (phases.length > 0) expect(run.steps[m.step]!.text).toMatch(new RegExp(`^${m.fault} `));
     }
     expect(lines.at(-1)).toBe(`seed 1  trace hash ${run.sim.traceHash()}`);
+  });
+});
+
+describe("the story's small print", () => {
+  it("prints a reply as redis-cli does, without quotes of its own", () => {
+    const drill = library.find((s) => s.name === "drill-000")!;
+    const text = story(drill, runScenario(drill, { seed: 1 }), { logLines: [] }).join("\n");
+    expect(text).toContain('expect reply "testvalue002"');
+    expect(text).toContain("expect reply OK");
+    expect(text).not.toContain('""testvalue002""');
+  });
+
+  it("leaves one blank line under the title when there is no narrative", () => {
+    const bare: Scenario = { name: "bare", title: "No narrative", narrative: "", topology: { kind: "cluster", ports: [7001, 7002, 7003], replicasPerMaster: 0 }, steps: [{ step: { type: "wait", ms: 1000 } }] };
+    const lines = story(bare, runScenario(bare, { seed: 1 }), { logLines: [] });
+    expect(lines.slice(0, 3)).toEqual(["bare — No narrative", "", lines[2]]);
+    expect(lines[2]).toMatch(/^\[ *[\d.]+s\]   wait 1s$/);
   });
 });
