@@ -125,6 +125,7 @@ describe("scenario file errors", () => {
 
   it("reports a partition that breaks the rules of CONTRACTS §4", () => {
     expectProblem(file("  - partition: [[7001], rest, rest]"), 8, '"rest" may appear once');
+    expectProblem(file("  - partition: [[7001, 7002]]"), 8, "expected at least two groups (e.g. [[7001], rest]), got only one");
     expectProblem(file("  - partition: {groups: [[7001], [7002], rest], oneWay: true}"), 8, "exactly two groups");
     expectProblem(file("  - partition: [[7001]]"), 8, "at least two groups");
   });

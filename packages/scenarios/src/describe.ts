@@ -20,7 +20,8 @@ export function describeStep(step: Step): string {
         case "checkLine":
           return `expect check ${step.expectation.port} "${step.expectation.line}"`;
         case "cliReply":
-          return `expect reply "${step.expectation.text}"`;
+          // The text is what redis-cli prints, quotes included (`"testvalue002"`, `OK`, `(nil)`).
+          return `expect reply ${step.expectation.text === "" ? '""' : step.expectation.text}`;
         case "cliLine":
           return `expect ${step.expectation.absent === true ? "no " : ""}line${step.expectation.prefix === true ? " starting" : ""} "${step.expectation.line}"`;
         case "writes": {

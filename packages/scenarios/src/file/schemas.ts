@@ -284,7 +284,10 @@ export function stepArgs(known: Known | null) {
     [z.literal("rest"), z.array(node, want('a list of nodes, or "rest"')).min(1, want("at least one node in a group"))],
     want('a list of nodes, or "rest"'),
   );
-  const groups = z.array(group, want('a list of groups, e.g. [[7001, client-1], rest]')).min(2, want("at least two groups"));
+  const groups = z.array(group, want('a list of groups, e.g. [[7001, client-1], rest]')).min(2, {
+    // The input here is the list itself: say how many groups it had, not "got a list".
+    error: (issue: { readonly input?: unknown }) => `expected at least two groups (e.g. [[7001], rest]), got ${Array.isArray(issue.input) && issue.input.length === 1 ? "only one" : "none"}`,
+  });
   return {
     node,
     partitionGroups: groups,
