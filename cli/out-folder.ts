@@ -1,4 +1,4 @@
-import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { renderLog, type ProcessKind } from "@failover-lab/report";
 import type { RunResult, Scenario } from "@failover-lab/scenarios";
@@ -121,10 +121,9 @@ function writeTrace(path: string, run: RunResult, expectedHash: string): void {
   const hasher = new TraceHasher();
   const out = new ChunkedWriter(path);
   try {
-    for (const line of [traceLine(header)]) {
-      hasher.update(line);
-      out.write(line);
-    }
+    const headerLine = traceLine(header);
+    hasher.update(headerLine);
+    out.write(headerLine);
     for (const record of sim.trace) {
       const line = traceLine(record);
       hasher.update(line);
@@ -146,14 +145,9 @@ function writeLines(path: string, ...groups: readonly (readonly string[])[]): vo
   }
 }
 
+/** writeFileSync loops until every byte is written (one writeSync call may write only part). */
 function writeWhole(path: string, contents: string | Uint8Array): void {
-  const fd = openSync(path, "w");
-  try {
-    if (typeof contents === "string") writeSync(fd, contents);
-    else writeSync(fd, contents);
-  } finally {
-    closeSync(fd);
-  }
+  writeFileSync(path, contents);
 }
 
 /** Writes text in large chunks: a trace can have millions of lines. */
@@ -180,7 +174,8 @@ class ChunkedWriter {
 
   private flush(): void {
     if (this.parts.length === 0) return;
-    writeSync(this.fd, this.parts.join(""));
+    // writeFileSync on a descriptor writes at its position and loops until every byte is out.
+    writeFileSync(this.fd, this.parts.join(""));
     this.parts = [];
     this.chars = 0;
   }

@@ -4,9 +4,9 @@ import { AGREE, ALL_COVERED, check, cli, expectCheckLine, expectLine, expectRole
 /**
  * drill-004: growing and shrinking a cluster, from the fifth source article (seeds/004, written
  * with redis-trib.rb on Redis 5 and one host, 192.168.42.119): create with one replica per
- * master, add a master and its replica, reshard 1000 slots to it, remove a replica, empty a
- * master into the new one and remove it, then kill a master and read the promoted replica's
- * `INFO replication`. Ports (CONTRACTS §2):
+ * master, add a master and its replica, reshard 1000 slots to it, remove a replica, try to
+ * remove a master that still has slots (refused), then kill the new master and read the
+ * promoted replica's `INFO replication`. Ports (CONTRACTS §2):
  *
  * | article                   | here | role                                          |
  * |---------------------------|------|-----------------------------------------------|
@@ -16,7 +16,7 @@ import { AGREE, ALL_COVERED, check, cli, expectCheckLine, expectLine, expectRole
  * | 192.168.42.119:7011       | 7004 | replica of 7001 (removed by del-node)         |
  * | 192.168.42.119:7012       | 7005 | replica of 7002                               |
  * | 192.168.42.119:7013       | 7006 | replica of 7003                               |
- * | 192.168.42.119:7004 (new) | 7007 | added master, gets 1000 slots, then 7001's    |
+ * | 192.168.42.119:7004 (new) | 7007 | added master, gets 1000 slots                 |
  * | 192.168.42.119:7014 (new) | 7008 | added replica of 7007, promoted when it dies  |
  * | 6379 → 6381 (INFO snippet)| 7007 → 7008 | the killed master and its promoted replica |
  *
