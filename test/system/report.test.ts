@@ -93,6 +93,29 @@ describe("drill-000's report (Redis Cluster, SHUTDOWN of the masters)", () => {
     await page.close();
   });
 
+  it("leaves Space to a focused checkbox or button: it toggles the box and playback does not start", async () => {
+    const { page, errors } = await openReport(browser, file);
+    await seek(page, fault.atUs - 1 * MS);
+    const box = page.locator(".kinds input[type=checkbox]").first();
+    const wasChecked = await box.isChecked();
+    await box.focus();
+    await page.keyboard.press("Space");
+    expect(await box.isChecked()).toBe(!wasChecked);
+    await page.keyboard.press("Space");
+    expect(await box.isChecked()).toBe(wasChecked);
+    // A focused button: Space presses it (here "next ▶"), the page does not start playing.
+    await page.locator("button", { hasText: "next" }).focus();
+    await page.keyboard.press("Space");
+    const afterNext = await page.evaluate(() => (globalThis as unknown as { failoverLab: LabApi }).failoverLab.cursorUs);
+    expect(afterNext).toBeGreaterThan(fault.atUs - 1 * MS);
+    // Two frames later the cursor has not moved on: nothing is playing.
+    await page.evaluate(() => new Promise<void>((resolve) => (globalThis as unknown as { setTimeout(f: () => void, ms: number): void }).setTimeout(resolve, 200)));
+    expect(await page.evaluate(() => (globalThis as unknown as { failoverLab: LabApi }).failoverLab.cursorUs)).toBe(afterNext);
+    expect(await page.locator("button", { hasText: "play" }).innerText()).toContain("play");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("jumps to a step's moment when the step is clicked, and to a log line's", async () => {
     const { page } = await openReport(browser, file);
     const stepIndex = run.steps.findIndex((s) => s.text.startsWith("shutdown"));
@@ -134,6 +157,41 @@ describe("drill-002's report (Sentinel, docker pause)", () => {
     await showSpan(page, first(run.sim.trace, "sdown").atUs - 500 * MS, switched.atUs + 1500 * MS);
     expect(await page.locator(".timeline-status").innerText()).toMatch(/^[1-9]\d* arrows in view/);
     await page.screenshot({ path: outputPath("drill-002-after-switch.png") });
+    await page.close();
+  });
+
+  it("keeps the current step and log line in view as the cursor moves, scrolling their boxes and not the window", async () => {
+    const { page, errors } = await openReport(browser, file);
+    await seek(page, switched.atUs + 1 * MS);
+    const inView = (selector: string, boxSelector: string): Promise<{ top: number; bottom: number; boxTop: number; boxBottom: number; scrollTop: number }> =>
+      page.evaluate(
+        ([item, box]) => {
+          const doc = globalThis as unknown as { document: { querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number }; scrollTop: number } | null } };
+          const i = doc.document.querySelector(item!)!.getBoundingClientRect();
+          const b = doc.document.querySelector(box!)!;
+          const r = b.getBoundingClientRect();
+          return { top: i.top, bottom: i.bottom, boxTop: r.top, boxBottom: r.bottom, scrollTop: b.scrollTop };
+        },
+        [selector, boxSelector],
+      );
+    const step = await inView(".steps .step.current", ".steps");
+    // The step is far down the list (drill-002 has many steps before +switch-master): the box scrolled.
+    expect(step.scrollTop).toBeGreaterThan(0);
+    expect(step.top).toBeGreaterThanOrEqual(step.boxTop - 1); // sub-pixel layout
+    expect(step.bottom).toBeLessThanOrEqual(step.boxBottom + 1);
+    const line = await inView(".log .line.current", ".log");
+    expect(line.top).toBeGreaterThanOrEqual(line.boxTop - 1); // sub-pixel layout
+    expect(line.bottom).toBeLessThanOrEqual(line.boxBottom + 1);
+    // The window itself stayed where it was.
+    expect(await page.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY)).toBe(0);
+    // Back to the start: the first step is current and in view again.
+    await seek(page, run.steps[0]!.atMs * 1000 + 1);
+    const back = await inView(".steps .step.current", ".steps");
+    expect(back.top).toBeGreaterThanOrEqual(back.boxTop - 1); // sub-pixel layout
+    // The first step (narrative notes and output) is taller than the box: its top is shown.
+    expect(back.bottom <= back.boxBottom + 1 || Math.abs(back.top - back.boxTop) <= 1).toBe(true);
+    expect(back.scrollTop).toBeLessThan(step.scrollTop);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

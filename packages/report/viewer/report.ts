@@ -213,8 +213,8 @@ async function main(): Promise<void> {
     renderPanel();
   });
   document.addEventListener("keydown", (event) => {
-    const target = event.target as HTMLElement;
-    if (target.tagName === "SELECT" || (target.tagName === "INPUT" && (target as HTMLInputElement).type !== "range" && (target as HTMLInputElement).type !== "checkbox")) return;
+    // A focused control keeps its own keys: Space toggles a checkbox or presses a button.
+    if (event.target instanceof Element && isInteractive(event.target)) return;
     switch (event.key) {
       case "ArrowRight":
         step(1);
@@ -281,6 +281,12 @@ function clockOffsets(trace: readonly TraceRecord[]): Map<string, Run<number>[]>
     out.set(r.node, list);
   }
   return out;
+}
+
+/** Focus on one of these means the key belongs to the control, not to the page's shortcuts. */
+const INTERACTIVE = "input, button, select, textarea, a[href], summary, [contenteditable]:not([contenteditable='false'])";
+function isInteractive(target: Element): boolean {
+  return target.closest(INTERACTIVE) !== null;
 }
 
 const FAULT_WORDS = /^(kill|shutdown|pause|resume|restart|partition|heal|delay|loss|drop|clog|unclog|hold|release|clockJump)\b/;

@@ -1,6 +1,6 @@
 import type { TraceRecord } from "@failover-lab/sim-core/trace";
 import type { ReportData, ReportLogLine } from "../src/html/report-data";
-import { el, formatSeconds } from "./dom";
+import { el, formatSeconds, keepInView } from "./dom";
 
 /** Above this many log lines, only the ones around the cursor are in the page at once. */
 const LOG_WINDOW_LINES = 400;
@@ -13,6 +13,8 @@ const LOG_WINDOW_LINES = 400;
 export class Story {
   readonly element: HTMLElement;
   private readonly stepItems: HTMLElement[] = [];
+  private readonly stepList: HTMLElement;
+  private currentStep = -1;
   private readonly logList: HTMLElement;
   private readonly cause: HTMLElement;
   private lines: readonly ReportLogLine[];
@@ -27,6 +29,7 @@ export class Story {
   ) {
     this.lines = data.logLines;
     const steps = el("ol", { class: "steps" });
+    this.stepList = steps;
     data.steps.forEach((step, i) => {
       const item = el("li", { class: step.ok ? "step" : "step failed", "data-step": String(i) });
       if (step.note !== undefined) item.append(el("div", { class: "note" }, step.note));
@@ -70,12 +73,20 @@ export class Story {
 
   setCursor(atUs: number): void {
     this.cursorUs = atUs;
+    let currentStep = -1;
     this.stepItems.forEach((item, i) => {
       const step = this.data.steps[i]!;
       const next = this.data.steps[i + 1];
-      item.classList.toggle("current", step.atUs <= atUs && (next === undefined || next.atUs > atUs));
+      const current = step.atUs <= atUs && (next === undefined || next.atUs > atUs);
+      if (current) currentStep = i;
+      item.classList.toggle("current", current);
       item.classList.toggle("future", step.atUs > atUs);
     });
+    // Follow the cursor in the steps box, only when the current step changes (a reader may scroll it meanwhile).
+    if (currentStep !== this.currentStep) {
+      this.currentStep = currentStep;
+      if (currentStep >= 0) keepInView(this.stepList, this.stepItems[currentStep]!);
+    }
     const current = lastAtOrBefore(this.lines, atUs);
     this.renderWindow(current);
     this.lastCurrent?.classList.remove("current");
@@ -83,8 +94,7 @@ export class Story {
     if (row !== null && current >= 0 && this.lines[current]!.atUs <= atUs) {
       row.classList.add("current");
       this.lastCurrent = row;
-      const top = row.offsetTop - this.logList.offsetTop;
-      if (top < this.logList.scrollTop || top > this.logList.scrollTop + this.logList.clientHeight - 20) this.logList.scrollTop = top - this.logList.clientHeight / 2;
+      keepInView(this.logList, row);
     }
     for (const future of this.logList.querySelectorAll<HTMLElement>("[data-line]")) future.classList.toggle("future", this.lines[Number(future.dataset.line)]!.atUs > atUs);
   }
