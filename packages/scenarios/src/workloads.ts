@@ -1,20 +1,14 @@
 import {
-  ackedByKey,
   clusterWriterModel,
-  finalValueInCluster,
-  lostWrites,
   ms,
-  sentinelClientLostWrites,
   sentinelClientModel,
   us,
   writerSummary,
-  type ClusterNodeState,
   type ClusterWriterState,
-  type sentinel,
   type SentinelClientState,
   type Simulation,
-  type StandaloneState,
 } from "@failover-lab/sim-core";
+import { clusterWriterLostWrites, sentinelClientLostWritesAtEnd } from "@failover-lab/sim-core/check";
 import type { Scenario, Workload, WritesMeasure } from "./steps";
 
 /**
@@ -110,8 +104,8 @@ function clientWrites(sim: Simulation, c: WorkloadClient): Writes {
     case "clusterWriter": {
       const s = sim.state<ClusterWriterState>(c.id);
       const figures = writerSummary(s, sim.nowUs);
-      const live = liveServers(sim).map((pid) => sim.state<ClusterNodeState>(pid)).filter((n) => n.nodes !== undefined);
-      const lost = lostWrites(ackedByKey(s), finalValueInCluster(live)).length;
+      // The durability checker's answer, kept for the checker when it asks the same run.
+      const lost = clusterWriterLostWrites(sim, c.id).lost.length;
       return { acked: figures.acked, lost, outageMs: figures.outageMs, longestGapMs: figures.longestGapMs };
     }
     case "sentinelClient": {
@@ -120,8 +114,7 @@ function clientWrites(sim: Simulation, c: WorkloadClient): Writes {
       // A client still failing at the end is in an outage that has not ended: count it so far.
       const openGapMs = s.failingSince > 0 && s.phase !== "done" ? nowMs - s.lastOkMs : 0;
       const gap = Math.max(s.longestGapMs, openGapMs);
-      const data = finalSentinelMasterData(sim);
-      return { acked: s.acked.length, lost: sentinelClientLostWrites(s, data).length, outageMs: gap, longestGapMs: gap };
+      return { acked: s.acked.length, lost: sentinelClientLostWritesAtEnd(sim, c.id).lost.length, outageMs: gap, longestGapMs: gap };
     }
     default:
       return unreachable(c.workload);
@@ -138,26 +131,6 @@ export function clientErrorsOf(sim: Simulation, clients: readonly WorkloadClient
     for (const [kind, n] of Object.entries(errors)) if (n !== undefined && n > 0) out[kind] = (out[kind] ?? 0) + n;
   }
   return out;
-}
-
-function liveServers(sim: Simulation): string[] {
-  return sim.processIds().filter((pid) => /^\d+$/.test(pid) && (sim.status(pid) === "running" || sim.status(pid) === "paused"));
-}
-
-/**
- * The data of the master a Sentinel group ends with: the one the live Sentinel with the newest
- * configuration (highest config epoch) names, if it is up; else the one live server that thinks
- * it is a master. No master: nothing is kept.
- */
-export function finalSentinelMasterData(sim: Simulation): Readonly<Record<string, string>> {
-  const live = liveServers(sim);
-  const sentinels = live.map((pid) => sim.state<sentinel.SentinelState>(pid)).filter((s) => s.master !== undefined && s.myId !== undefined);
-  let best: sentinel.SentinelState | undefined;
-  for (const s of sentinels) if (best === undefined || s.master.configEpoch > best.master.configEpoch) best = s;
-  const named = best === undefined ? undefined : String(best.master.port);
-  if (named !== undefined && live.includes(named)) return sim.state<StandaloneState>(named).data;
-  const masters = live.map((pid) => sim.state<StandaloneState>(pid)).filter((s) => s.replication !== undefined && s.runId !== undefined && s.replication.masterHost === null);
-  return masters.length === 1 ? masters[0]!.data : {};
 }
 
 function unreachable(x: never): never {

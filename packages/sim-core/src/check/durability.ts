@@ -34,15 +34,60 @@ export function checkDurability(run: RunView): Finding[] {
   return [...clusterWriterLosses(run, historyOf), ...sentinelClientLosses(run, historyOf)];
 }
 
+/**
+ * Lost writes at the end of a run, per client, kept for as long as the run has not moved on:
+ * the runner's `writes.lost` and this checker ask the same question of the same run (a fuzz
+ * run asks both), and the answer costs a pass over every acknowledged key.
+ */
+interface LostAtEnd {
+  readonly nowUs: number;
+  readonly traceLength: number;
+  readonly byClient: Map<ProcessId, unknown>;
+}
+const lostAtEnd = new WeakMap<RunView, LostAtEnd>();
+
+function remembered<T>(run: RunView, pid: ProcessId, compute: () => T): T {
+  let entry = lostAtEnd.get(run);
+  if (entry === undefined || entry.nowUs !== run.nowUs || entry.traceLength !== run.trace.length) {
+    entry = { nowUs: run.nowUs, traceLength: run.trace.length, byClient: new Map() };
+    lostAtEnd.set(run, entry);
+  }
+  if (!entry.byClient.has(pid)) entry.byClient.set(pid, compute());
+  return entry.byClient.get(pid) as T;
+}
+
+/** The servers whose data counts at the end: running or paused (a stopped process keeps its memory). */
+const holdsData = (run: RunView, pid: ProcessId): boolean => run.status(pid) === "running" || run.status(pid) === "paused";
+
+/** A cluster writer's acknowledged writes and the keys whose final owner lacks them (CONTRACTS §8 `writes.lost`). */
+export function clusterWriterLostWrites(run: RunView, pid: ProcessId): { readonly ackedCount: number; readonly lost: readonly string[] } {
+  return remembered(run, pid, () => {
+    const writer = run.state(pid);
+    if (!isWriterState(writer)) throw new TypeError(`${pid} is not a cluster writer`);
+    const servers = clusterNodesOf(run).filter(({ pid: p }) => holdsData(run, p)).map(({ state }) => state as ClusterNodeState);
+    return lostAcks(writer, finalValueInCluster(servers));
+  });
+}
+
+/** A Sentinel client's acknowledged writes missing from the group's final master (CONTRACTS §8 `writes.lost`). */
+export function sentinelClientLostWritesAtEnd(run: RunView, pid: ProcessId): { readonly lost: readonly SentinelClientState["acked"][number][]; readonly masterLeft: boolean } {
+  return remembered(run, pid, () => {
+    const client = run.state(pid);
+    if (!isSentinelClientState(client)) throw new TypeError(`${pid} is not a Sentinel client`);
+    const data = finalSentinelGroupData(run);
+    const final = data ?? {};
+    return { lost: client.acked.filter((w) => final[w.key] !== w.value), masterLeft: data !== null };
+  });
+}
+
 function clusterWriterLosses(run: RunView, historyOf: () => LossHistory): Finding[] {
   const nodes = clusterNodesOf(run);
-  const servers = nodes.filter(({ pid }) => run.status(pid) === "running" || run.status(pid) === "paused").map(({ state }) => state as ClusterNodeState);
   const findings: Finding[] = [];
   for (const pid of run.processIds()) {
     if (run.status(pid) === "new") continue;
     const writer = run.state(pid);
     if (!isWriterState(writer)) continue;
-    const { ackedCount, lost } = lostAcks(writer, finalValueInCluster(servers));
+    const { ackedCount, lost } = clusterWriterLostWrites(run, pid);
     if (lost.length === 0) continue;
     // One finding per shard that lost writes: each shard needs its own excuse.
     for (const [shard, keys] of byShard(lost, nodes)) {
@@ -125,23 +170,23 @@ function lossWindow(s: Readonly<ClusterWriterState>, lost: readonly string[], no
 }
 
 /**
- * The data a Sentinel group ends with: the master named by the running Sentinel with the
- * newest configuration (highest config epoch), if that server runs; else the one running server
- * that is a master. None: nothing was kept.
+ * The data a Sentinel group ends with: the master named by the live (running or paused)
+ * Sentinel with the newest configuration (highest config epoch), if that server is live; else
+ * the one live server that is a master. None: nothing was kept.
  */
 function finalSentinelGroupData(run: RunView): Readonly<Record<string, string>> | null {
   let named: number | null = null;
   let bestEpoch = -1;
   const masters: StandaloneState[] = [];
   for (const pid of run.processIds()) {
-    if (run.status(pid) !== "running") continue;
+    if (!holdsData(run, pid)) continue;
     const s = run.state(pid);
     if (isSentinelState(s) && s.master.configEpoch > bestEpoch) {
       bestEpoch = s.master.configEpoch;
       named = s.master.port;
     } else if (isStandaloneState(s) && s.replication.masterHost === null) masters.push(s);
   }
-  if (named !== null && run.status(String(named)) === "running") {
+  if (named !== null && holdsData(run, String(named))) {
     const s = run.state(String(named));
     if (isStandaloneState(s)) return s.data;
   }
@@ -151,14 +196,11 @@ function finalSentinelGroupData(run: RunView): Readonly<Record<string, string>> 
 /** Writes the Sentinel-aware client saw OK for, missing from the group's final master. */
 function sentinelClientLosses(run: RunView, historyOf: () => LossHistory): Finding[] {
   const findings: Finding[] = [];
-  let data: Readonly<Record<string, string>> | null | undefined;
   for (const pid of run.processIds()) {
     if (run.status(pid) === "new") continue;
     const client = run.state(pid);
     if (!isSentinelClientState(client) || client.acked.length === 0) continue;
-    if (data === undefined) data = finalSentinelGroupData(run);
-    const final = data ?? {};
-    const lost = client.acked.filter((w) => final[w.key] !== w.value);
+    const { lost, masterLeft } = sentinelClientLostWritesAtEnd(run, pid);
     if (lost.length === 0) continue;
     const ackers = [...new Set(lost.map((w) => String(w.port)))];
     const excuse = sentinelLossExcuse(historyOf(), ackers, lost[0]!.atMs * 1000);
@@ -169,7 +211,7 @@ function sentinelClientLosses(run: RunView, historyOf: () => LossHistory): Findi
       message:
         `${pid}: ${lost.length} of ${client.acked.length} acknowledged writes lost (${lost[0]!.key} … ${lost.at(-1)!.key}), ` +
         `acknowledged by ${ports} between ${lost[0]!.atMs} and ${lost.at(-1)!.atMs} ms` +
-        (data === null ? "; no master is left" : "") +
+        (masterLeft ? "" : "; no master is left") +
         describeExcuse(excuse),
       atMs: lost[0]!.atMs,
     });

@@ -79,7 +79,7 @@ function computeConvergence(run: RunView): Convergence {
     const serving = byId.get(owner);
     if (serving !== undefined && slotOwnerOf(serving.state.slotOwner, slot) === owner && serving.state.replication.masterHost === null) continue;
     stuckOwners.add(owner);
-    const why = whyOwnerIsGone(run, up, reference, owner);
+    const why = whyOwnerIsGone(run, up, owner);
     byDesign ||= why.byDesign;
     problems.push(`slot ${slot} belongs to ${portOf(reference, owner)}, which ${serving === undefined ? "is not running" : "does not serve it"}; ${why.text}`);
   }
@@ -88,7 +88,7 @@ function computeConvergence(run: RunView): Convergence {
 }
 
 /** Why no replica has taken over a dead owner's slots: each replica's own account. */
-function whyOwnerIsGone(run: RunView, up: readonly ClusterNodeAt[], viewer: ClusterNodeAt, ownerId: string): { text: string; byDesign: boolean } {
+function whyOwnerIsGone(run: RunView, up: readonly ClusterNodeAt[], ownerId: string): { text: string; byDesign: boolean } {
   const replicas = up.filter((n) => n.state.nodes[n.state.myId]?.replicaOf === ownerId);
   if (replicas.length === 0) return { text: `no running replica of it can take over`, byDesign: true };
   const reasons: string[] = [];
@@ -113,7 +113,6 @@ function whyOwnerIsGone(run: RunView, up: readonly ClusterNodeAt[], viewer: Clus
     }
     reasons.push(`${r.pid} cannot fail over: ${s.cantFailoverReason === "none" ? "no reason logged" : s.cantFailoverReason}`);
   }
-  void viewer;
   return { text: reasons.join("; "), byDesign };
 }
 
