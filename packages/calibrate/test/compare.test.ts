@@ -6,12 +6,15 @@ import {
   diff,
   killMaster,
   ksStatistic,
+  mostCommon,
   parseClusterNodes,
   pausedMaster,
   runSimClusterTrial,
   runSimSentinelTrial,
   sentinelPhases,
   spread,
+  winnerSequence,
+  winnerSequenceBreaches,
   type ObservedEvent,
   type TrialObservation,
 } from "../src/index";
@@ -150,5 +153,76 @@ describe("CLUSTER NODES", () => {
       { port: "7004", role: "master", masterPort: null, configEpoch: 7, slots: "0-5460", failed: false },
       { port: "7005", role: "replica", masterPort: "7004", configEpoch: 7, slots: "", failed: false },
     ]);
+  });
+});
+
+describe("the winner's event sequence rule", () => {
+  const V = "a".repeat(40);
+  const W = "b".repeat(40);
+  type Row = [number, ObservedEvent["event"]];
+  const failAt = (ms: number): Row => [ms, { type: "failMessageReceived", from: W, about: V }];
+  const stateFail = (ms: number): Row => [ms, { type: "clusterStateChanged", state: "fail" }];
+  const delayed = (ms: number): Row => [ms, { type: "electionDelayed", delayMs: 600, rank: 0, offset: 100 }];
+  const won = (ms: number): Row => [ms, { type: "electionWon", epoch: 7 }];
+  const winnerTrial = (rows: Row[], side: "real" | "sim" = "real"): TrialObservation => ({
+    side,
+    trial: 1,
+    events: rows.map(([atMs, event]) => ({ atMs, node: "7004", event })),
+    idToPort: { [V]: "7001", [W]: "7002" },
+    pairing: { "7004": "7001" },
+    final: { kind: "sentinel", servers: {}, sentinels: {} },
+  });
+  const usual = (t = 0) => winnerTrial([failAt(2000 + t), stateFail(2000 + t), delayed(2000 + t), won(2800 + t)]);
+  // Real 7.0.15, seldom: clusterCron logged the delay before beforeSleep logged the state change.
+  const swappedSameMs = (t = 0) => winnerTrial([failAt(2000 + t), delayed(2000 + t), stateFail(2000 + t), won(2800 + t)]);
+  // A real model error: the election is scheduled a whole ms before the state changes.
+  const swappedLater = () => winnerTrial([failAt(2000), delayed(2000), stateFail(2001), won(2800)]);
+  // Same ms, but not the pair whose order Redis leaves open: still compared.
+  const wonBeforeFail = () => winnerTrial([won(2000), failAt(2000), stateFail(2000), delayed(2000)]);
+  const seq = (t: TrialObservation) => winnerSequence(t, killMaster, "7001");
+
+  it("does not order a state change against an election delay of the same millisecond, and orders everything else", () => {
+    expect(seq(swappedSameMs())).toBe(seq(usual()));
+    expect(seq(usual())).toBe("learns 7001 FAIL → cluster state fail → election delayed (rank #0) → election won");
+    expect(seq(swappedLater())).not.toBe(seq(usual()));
+    expect(seq(wonBeforeFail())).not.toBe(seq(usual()));
+  });
+
+  it("breaks a tie between counts by text, whatever the insertion order", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }), fc.nat(5), (keys, n) => {
+        const forward = new Map(keys.map((k) => [k, n + 1] as const));
+        const backward = new Map([...keys].reverse().map((k) => [k, n + 1] as const));
+        expect(mostCommon(forward)).toBe([...keys].sort()[0]);
+        expect(mostCommon(backward)).toBe(mostCommon(forward));
+      }),
+    );
+  });
+
+  it("accepts a 1–1 tie of real sequences when the simulator's usual one is among them (either order)", () => {
+    const sim = new Map([["A", 20]]);
+    expect(winnerSequenceBreaches(new Map([["B", 1], ["A", 1]]), sim)).toEqual([]);
+    expect(winnerSequenceBreaches(new Map([["A", 1], ["B", 1]]), sim)).toEqual([]);
+  });
+
+  it("flags the simulator's usual sequence when no real trial shows it", () => {
+    const b = winnerSequenceBreaches(new Map([["B", 3], ["C", 2]]), new Map([["A", 18], ["B", 2]]));
+    expect(b).toHaveLength(1);
+    expect(b[0]).toMatch(/simulator's most common one "A" occurs in none of the 5 real trials/);
+  });
+
+  it("flags a real majority sequence that the simulator never shows, even if its usual one is real too", () => {
+    const b = winnerSequenceBreaches(new Map([["B", 3], ["A", 1]]), new Map([["A", 20]]));
+    expect(b).toHaveLength(1);
+    expect(b[0]).toMatch(/"B", shown by 3 of 4 real trials, never occurs in the simulator/);
+    // Seen once in the simulator is enough: the rule asks that it be possible, not equally likely.
+    expect(winnerSequenceBreaches(new Map([["B", 3], ["A", 1]]), new Map([["A", 19], ["B", 1]]))).toEqual([]);
+  });
+
+  it("judges whole trials the same way: rare same-ms swaps pass, a consistent real difference fails", () => {
+    const sims = [0, 10, 20].map((t) => ({ ...usual(t), side: "sim" as const }));
+    expect(compare(killMaster, "ci", [swappedSameMs(), usual(5)], sims).breaches.filter((b) => b.includes("sequence"))).toEqual([]);
+    expect(compare(killMaster, "ci", [swappedLater(), swappedLater(), usual()], sims).breaches.filter((b) => b.includes("sequence"))).toHaveLength(1);
+    expect(compare(killMaster, "ci", [usual(), usual(3)], [swappedLater(), swappedLater(), usual()].map((t) => ({ ...t, side: "sim" as const }))).breaches.filter((b) => b.includes("sequence"))).toHaveLength(1);
   });
 });
