@@ -1,6 +1,7 @@
 import { NODE_FAIL, NODE_MASTER, NODE_MYSELF, NODE_PFAIL, NODE_REPLICA, SRI_O_DOWN, SRI_S_DOWN, type ClusterNodeState, type SentinelState } from "@failover-lab/sim-core/replies";
 import type { TraceRecord } from "@failover-lab/sim-core/trace";
 import type { LaneKind } from "../src/html/report-data";
+import { countAtOrBefore } from "./search";
 
 /**
  * What a lane draws, as runs of equal values over time: the node's role, its process state, and
@@ -121,12 +122,6 @@ export function processRuns(trace: readonly TraceRecord[], lanes: readonly strin
 
 /** The value of `runs` at `atUs`. */
 export function runAt<T>(runs: readonly Run<T>[], atUs: number): T | undefined {
-  let lo = 0;
-  let hi = runs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (runs[mid]!.fromUs <= atUs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === 0 ? undefined : runs[lo - 1]!.value;
+  const count = countAtOrBefore(runs, atUs, (run) => run.fromUs);
+  return count === 0 ? undefined : runs[count - 1]!.value;
 }

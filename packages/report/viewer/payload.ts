@@ -2,7 +2,7 @@
  * Reads the page's embedded data: base64 → gzip → JSON, with the browser's own
  * DecompressionStream (no library, no network: a Blob's stream is local).
  */
-export const PAYLOAD_ELEMENT_ID = "failover-lab-data";
+import { PAYLOAD_ELEMENT_ID } from "../src/html/page";
 
 export async function readPayload<T>(): Promise<T> {
   const element = document.getElementById(PAYLOAD_ELEMENT_ID);

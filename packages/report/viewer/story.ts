@@ -1,6 +1,7 @@
 import type { TraceRecord } from "@failover-lab/sim-core/trace";
 import type { ReportData, ReportLogLine } from "../src/html/report-data";
 import { el, formatSeconds, keepInView } from "./dom";
+import { countAtOrBefore } from "./search";
 
 /** Above this many log lines, only the ones around the cursor are in the page at once. */
 const LOG_WINDOW_LINES = 400;
@@ -87,7 +88,7 @@ export class Story {
       this.currentStep = currentStep;
       if (currentStep >= 0) keepInView(this.stepList, this.stepItems[currentStep]!);
     }
-    const current = lastAtOrBefore(this.lines, atUs);
+    const current = countAtOrBefore(this.lines, atUs, (line) => line.atUs) - 1;
     this.renderWindow(current);
     this.lastCurrent?.classList.remove("current");
     const row = this.logList.querySelector<HTMLElement>(`[data-line="${current}"]`);
@@ -122,15 +123,4 @@ export class Story {
     this.cause.textContent = record === undefined ? "" : `${formatSeconds(line.atUs)} on ${line.process}: event ${JSON.stringify(record)}`;
     this.onCause(record ?? null);
   }
-}
-
-function lastAtOrBefore(lines: readonly ReportLogLine[], atUs: number): number {
-  let lo = 0;
-  let hi = lines.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (lines[mid]!.atUs <= atUs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
 }

@@ -1,5 +1,6 @@
 import { applyPatches, enablePatches, setAutoFreeze, type Patch } from "immer";
 import type { ReportPatch } from "../src/html/report-data";
+import { countAtOrBefore } from "./search";
 
 enablePatches();
 // The states are read, never written: freezing them would only cost time.
@@ -53,7 +54,7 @@ export class TimeMachine {
   stateAt<S>(node: string, atUs: number): S | undefined {
     const h = this.histories.get(node);
     if (h === undefined) return undefined;
-    const count = upperBound(h.records, atUs); // records[0..count) apply
+    const count = countAtOrBefore(h.records, atUs, (record) => record.atUs); // records[0..count) apply
     const last = this.cursor.get(node);
     let index: number;
     let state: unknown;
@@ -68,16 +69,4 @@ export class TimeMachine {
     this.cursor.set(node, { index, state });
     return state as S;
   }
-}
-
-/** The number of records at or before `atUs` (records are in time order). */
-function upperBound(records: readonly ReportPatch[], atUs: number): number {
-  let lo = 0;
-  let hi = records.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (records[mid]!.atUs <= atUs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
