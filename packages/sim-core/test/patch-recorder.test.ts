@@ -100,6 +100,8 @@ describe("PatchRecorder", () => {
           }
           expect(recorded).toEqual(plain);
           expect(replayed).toEqual(recorded);
+          // What the recorder kept of each object before its first change rebuilds the start.
+          expect(recorder.initialCopy(recorded)).toEqual(tree);
         }
       }),
       { numRuns: 300 },

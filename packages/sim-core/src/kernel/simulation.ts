@@ -209,8 +209,9 @@ export class Simulation {
   /** Trace mode only: every message fate and every state change. */
   readonly messageLog: MessageRecord[] = [];
   readonly patchLog: PatchRecord[] = [];
-  /** Trace mode only: each process's state when it was first booted, for patches.jsonl's first line. */
-  readonly initialStates: Record<ProcessId, unknown> = {};
+  /** Trace mode: each process's state when first booted, and the copies of it handed out so far. */
+  private readonly initialRoots = new Map<ProcessId, object>();
+  private readonly initialCopies: Record<ProcessId, unknown> = {};
 
   private now: Micros = ZERO_US;
   private readonly agenda = new Agenda<Entry>();
@@ -265,6 +266,18 @@ export class Simulation {
 
   get nowUs(): Micros {
     return this.now;
+  }
+
+  /**
+   * Trace mode only: each process's state when it was first booted, for patches.jsonl's first
+   * line (a copy, rebuilt on first request from what the recorder kept: see PatchRecorder.before).
+   */
+  get initialStates(): Readonly<Record<ProcessId, unknown>> {
+    const recorder = this.recorder;
+    if (recorder !== null && Object.keys(this.initialCopies).length < this.initialRoots.size) {
+      for (const [pid, root] of this.initialRoots) if (!(pid in this.initialCopies)) this.initialCopies[pid] = recorder.initialCopy(root);
+    }
+    return this.initialCopies;
   }
 
   /** Handler invocations so far: the unit of the kernel's throughput. */
@@ -464,10 +477,10 @@ export class Simulation {
     proc.exitRequested = false;
     proc.state = restarted && proc.hasPersisted ? proc.model.restore(proc.persisted, proc.ctx) : proc.model.init(proc.ctx);
     if (this.recorder !== null) {
-      // Let patches.jsonl know where each process started from: a copy, as the state changes in place.
-      const start = snapshot(proc.state);
-      if (restarted) this.patchLog.push({ seq: this.handled, atUs: this.now, node: proc.id, patches: [{ op: "replace", path: [], value: start }] });
-      else this.initialStates[proc.id] = start;
+      // Let patches.jsonl know where each process started from (the state changes in place: a
+      // restart's state is copied now, a first boot's when initialStates is asked for).
+      if (restarted) this.patchLog.push({ seq: this.handled, atUs: this.now, node: proc.id, patches: [{ op: "replace", path: [], value: snapshot(proc.state) }] });
+      else this.initialRoots.set(proc.id, proc.state);
     }
     this.emit(proc.id, { type: "processStarted", incarnation: proc.incarnation, restarted });
     this.invoke(proc, { type: "start", restarted });
