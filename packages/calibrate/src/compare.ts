@@ -305,8 +305,10 @@ export function finalSignature(final: FinalState, victim: string): string {
     const states = [...new Set(Object.values(final.clusterState))].join(",");
     return [...nodes, `cluster_state of every live node: ${states}`, `current epoch ${final.currentEpoch}`].join("\n");
   }
-  const newMaster = Object.entries(final.servers).find(([, s]) => s.role === "master")?.[0] ?? "?";
-  const label = (port: string | null) => (port === null ? "" : port === newMaster && port !== victim ? "<new master>" : port);
+  // Real Sentinel picks between equal replicas by run id, so which port is promoted is chance:
+  // both former replicas are named by role, or one outcome would read as two final states.
+  const newMaster = Object.entries(final.servers).find(([port, s]) => s.role === "master" && port !== victim)?.[0];
+  const label = (port: string | null) => (port === null ? "" : port === victim ? port : port === newMaster ? "<new master>" : "<other replica>");
   const servers = Object.entries(final.servers).map(([port, s]) => `${label(port)} ${s.role}${s.masterPort === null ? "" : ` of ${label(s.masterPort)}`}`);
   const sentinels = Object.entries(final.sentinels).map(([port, s]) => `sentinel ${port}: master ${label(s.masterPort)}, config epoch ${s.configEpoch}`);
   return [...servers.sort(), ...sentinels].join("\n");

@@ -4,6 +4,7 @@ import {
   compare,
   clusterPhases,
   diff,
+  finalSignature,
   killMaster,
   ksStatistic,
   mostCommon,
@@ -15,6 +16,7 @@ import {
   spread,
   winnerSequence,
   winnerSequenceBreaches,
+  type FinalState,
   type ObservedEvent,
   type TrialObservation,
 } from "../src/index";
@@ -224,5 +226,24 @@ describe("the winner's event sequence rule", () => {
     expect(compare(killMaster, "ci", [swappedSameMs(), usual(5)], sims).breaches.filter((b) => b.includes("sequence"))).toEqual([]);
     expect(compare(killMaster, "ci", [swappedLater(), swappedLater(), usual()], sims).breaches.filter((b) => b.includes("sequence"))).toHaveLength(1);
     expect(compare(killMaster, "ci", [usual(), usual(3)], [swappedLater(), swappedLater(), usual()].map((t) => ({ ...t, side: "sim" as const }))).breaches.filter((b) => b.includes("sequence"))).toHaveLength(1);
+  });
+});
+
+describe("the Sentinel final-state signature", () => {
+  const outcome = (promoted: string, other: string): FinalState => ({
+    kind: "sentinel",
+    servers: { "6400": { role: "replica", masterPort: promoted }, [promoted]: { role: "master", masterPort: null }, [other]: { role: "replica", masterPort: promoted } },
+    sentinels: { "26400": { masterPort: promoted, configEpoch: 1 }, "26401": { masterPort: promoted, configEpoch: 1 } },
+  });
+
+  it("reads the same outcome the same whichever replica was promoted", () => {
+    expect(finalSignature(outcome("6401", "6402"), "6400")).toBe(finalSignature(outcome("6402", "6401"), "6400"));
+    expect(finalSignature(outcome("6401", "6402"), "6400")).not.toMatch(/\b640[12]\b/);
+  });
+
+  it("still tells apart an outcome where the other replica follows the wrong master", () => {
+    const wrong = outcome("6401", "6402");
+    const astray: FinalState = { ...wrong, servers: { ...(wrong.kind === "sentinel" ? wrong.servers : {}), "6402": { role: "replica", masterPort: "6400" } } };
+    expect(finalSignature(astray, "6400")).not.toBe(finalSignature(wrong, "6400"));
   });
 });
