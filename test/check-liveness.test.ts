@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkLiveness, checkRun, clusterConvergence, convergenceMs, livenessBoundMs } from "@failover-lab/sim-core/check";
+import { checkLiveness, checkRun, clusterConvergence, convergenceMs, livenessBoundMs, sentinelConvergence, sentinelLivenessBoundMs, type RunView } from "@failover-lab/sim-core/check";
+import type { StandaloneState } from "@failover-lab/sim-core";
 import { runScenario, type Scenario, type Step } from "@failover-lab/scenarios";
 
 /**
@@ -65,5 +66,83 @@ describe("the liveness checker", () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]!.kind).toBe("redisBehaviour");
     expect(findings[0]!.message).toMatch(/belongs to 7001, which is not running; no running replica of it can take over/);
+  });
+});
+
+/**
+ * A Sentinel group is live once its running Sentinels name one master that runs as a master
+ * and every other running server replicates from it, within sentinelLivenessBoundMs.
+ */
+describe("liveness of a Sentinel group", () => {
+  const FAILOVER_TIMEOUT_MS = 10_000;
+  const DOWN_AFTER_MS = 3000;
+  const BOUND_MS = sentinelLivenessBoundMs(DOWN_AFTER_MS, FAILOVER_TIMEOUT_MS);
+  const group = (steps: Step[]): Scenario => ({
+    name: "sentinel-liveness",
+    title: "",
+    narrative: "",
+    topology: {
+      kind: "sentinel",
+      master: 6400,
+      replicas: [6401, 6402],
+      sentinels: [26400, 26401, 26402],
+      quorum: 2,
+      sentinelConfig: { "down-after-milliseconds": DOWN_AFTER_MS, "failover-timeout": FAILOVER_TIMEOUT_MS },
+    },
+    steps: steps.map((step) => ({ step })),
+  });
+
+  it("settles after its master is cut off and comes back: one master, the others its replicas", () => {
+    const run = runScenario(
+      group([
+        { type: "wait", ms: 1000 },
+        { type: "partition", name: "p", groups: [["6400"], "rest"] },
+        { type: "wait", ms: 15_000 },
+        { type: "heal", name: "p" },
+        { type: "wait", ms: BOUND_MS },
+      ]),
+      { seed: 7 },
+    );
+    expect(run.sim.trace.some((r) => r.type === "switchMaster")).toBe(true);
+    expect(sentinelConvergence(run.sim)).toEqual({ converged: true, problems: [], byDesign: false });
+    expect(checkLiveness(run.sim)).toEqual([]);
+  });
+
+  it("stays without a master by design when too few Sentinels run to elect a leader, and says so", () => {
+    const run = runScenario(
+      group([
+        { type: "wait", ms: 1000 },
+        { type: "kill", node: "26401" },
+        { type: "kill", node: "26402" },
+        { type: "kill", node: "6400" },
+        { type: "wait", ms: BOUND_MS },
+      ]),
+      { seed: 7 },
+    );
+    const [finding, ...rest] = checkLiveness(run.sim);
+    expect(rest).toEqual([]);
+    expect(finding!.kind).toBe("redisBehaviour");
+    expect(finding!.message).toMatch(/Sentinel group not settled \d+ ms after the last fault \(bound \d+ ms\): master 6400 is down and only 1 of 3 Sentinels run \(a failover needs 2/);
+    // Judged only once the bound has passed.
+    expect(checkLiveness(run.sim, { boundMs: BOUND_MS * 10 })).toEqual([]);
+  });
+
+  it("calls a replica left following the wrong server a violation, naming it", () => {
+    const run = runScenario(group([{ type: "wait", ms: 1000 }, { type: "kill", node: "26402" }, { type: "wait", ms: BOUND_MS }]), { seed: 8 });
+    expect(checkLiveness(run.sim)).toEqual([]);
+    // A view of the run in which 6402 still follows 6401: a simulator that forgot to reconfigure it.
+    const view: RunView = {
+      trace: run.sim.trace,
+      nowUs: run.sim.nowUs,
+      processIds: () => run.sim.processIds(),
+      status: (pid) => run.sim.status(pid),
+      state: <S,>(pid: string) => {
+        const s = run.sim.state<StandaloneState>(pid);
+        return (pid === "6402" ? { ...s, replication: { ...s.replication, masterHost: "6401" } } : s) as unknown as Readonly<S>;
+      },
+    };
+    const [finding] = checkLiveness(view);
+    expect(finding!.kind).toBe("violation");
+    expect(finding!.message).toMatch(/6402 replicates from 6401, not from 6400/);
   });
 });

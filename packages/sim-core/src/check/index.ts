@@ -11,6 +11,7 @@ import { PROPERTY_NAMES, type Finding, type PropertyName, type RunView } from ".
 export * from "./findings";
 export * from "./safety";
 export * from "./liveness";
+export { sentinelConvergence, sentinelLivenessBoundMs } from "./sentinel-liveness";
 export * from "./durability";
 export { clusterNodesOf } from "./views";
 

@@ -6,6 +6,7 @@ import { CLUSTER_SLOTS } from "../redis-constants";
 import type { ClusterNodeState } from "../cluster/state";
 import { clusterNodesOf, isUp, type ClusterNodeAt } from "./views";
 import { msOf, type Finding, type RunView } from "./findings";
+import { sentinelConvergence, sentinelGroupBoundMs, sentinelGroupOf } from "./sentinel-liveness";
 
 /**
  * Liveness: once the last fault is over (the fuzz harness ends every schedule by lifting all
@@ -146,7 +147,7 @@ export function maxNodeTimeoutMs(run: RunView): number {
  */
 export function checkLiveness(run: RunView, options: { readonly boundMs?: number } = {}): Finding[] {
   const nt = maxNodeTimeoutMs(run);
-  if (nt === 0) return [];
+  if (nt === 0) return checkSentinelLiveness(run, options);
   const boundMs = options.boundMs ?? livenessBoundMs(nt);
   const sinceMs = msOf(run.nowUs - lastFaultUs(run));
   if (sinceMs < boundMs) return [];
@@ -157,6 +158,25 @@ export function checkLiveness(run: RunView, options: { readonly boundMs?: number
       property: "liveness",
       kind: byDesign ? "redisBehaviour" : "violation",
       message: `not converged ${sinceMs} ms after the last fault (bound ${boundMs} ms): ${problems.join("; ")}`,
+      atMs: msOf(run.nowUs),
+    },
+  ];
+}
+
+/** The same for a Sentinel group (sentinel-liveness.ts): one agreed master, up, with the replicas. */
+function checkSentinelLiveness(run: RunView, options: { readonly boundMs?: number }): Finding[] {
+  const group = sentinelGroupOf(run);
+  if (group.sentinels.length === 0) return [];
+  const boundMs = options.boundMs ?? sentinelGroupBoundMs(group);
+  const sinceMs = msOf(run.nowUs - lastFaultUs(run));
+  if (sinceMs < boundMs) return [];
+  const { converged, problems, byDesign } = sentinelConvergence(run, group);
+  if (converged) return [];
+  return [
+    {
+      property: "liveness",
+      kind: byDesign ? "redisBehaviour" : "violation",
+      message: `Sentinel group not settled ${sinceMs} ms after the last fault (bound ${boundMs} ms): ${problems.join("; ")}`,
       atMs: msOf(run.nowUs),
     },
   ];
