@@ -1,6 +1,6 @@
 import { buildSync } from "esbuild";
 import { existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { renderPage } from "@failover-lab/report";
@@ -12,6 +12,16 @@ import { renderPage } from "@failover-lab/report";
  */
 
 const VIEWER_DIR = fileURLToPath(new URL("../packages/report/viewer/", import.meta.url));
+const REPO_DIR = fileURLToPath(new URL("../", import.meta.url));
+
+/**
+ * How a page names a file it read: relative to the repository when it is inside it (a page is
+ * shared, and the machine's own folders mean nothing to its reader), else as given.
+ */
+export function shownPath(file: string): string {
+  const inRepo = relative(REPO_DIR, resolve(file));
+  return inRepo === "" || inRepo.startsWith("..") || isAbsolute(inRepo) ? file : inRepo.split(sep).join("/");
+}
 
 export type ViewerEntry = "report" | "sweep";
 

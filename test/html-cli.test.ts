@@ -42,6 +42,9 @@ describe("failover-lab run --html / --out and sweep --html", () => {
     expect(embedded).toContain("drill-001 over 2 seeds");
     expect(result.stdout).toMatch(/^switchMasterMs +median \d+(\.\d)? ms over 2 seeds/m);
     expect(result.stdout).toContain("no calibration report for drill-001");
+    // Named relative to the repository: the machine's folders mean nothing to a page's reader.
+    expect(result.stdout).toContain("(docs/fidelity/drill-001.json does not exist)");
+    expect(result.stdout).not.toContain(process.cwd());
     expect(existsSync(page)).toBe(true);
   });
 
