@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { InvalidArgumentError, type Command } from "commander";
 import { SWEEP_PHASES, realFiguresOf, type SweepData, type SweepRun } from "@failover-lab/report";
 import { sweepRun, sweepTarget, sweepTargetNames, type SweepTarget } from "./sweep-run";
-import { htmlPage, outputFileProblem, writeFileAtomically } from "./html-page";
+import { htmlPage, outputFileProblem, shownPath, writeFileAtomically } from "./html-page";
 import { runPool } from "./worker-pool";
 
 /**
@@ -40,17 +40,18 @@ export async function sweep(scenario: SweepTarget, options: SweepOptions): Promi
 /** The calibration report's real Redis figures, or why there are none. */
 function realFigures(drill: string, fidelity: string | undefined): Pick<SweepData, "real" | "realSource"> {
   const file = fidelity ?? `${FIDELITY_DIR}${drill}.json`;
-  if (!existsSync(file)) return { real: null, realSource: `no calibration report for ${drill} (${file} does not exist)` };
+  const shown = shownPath(file);
+  if (!existsSync(file)) return { real: null, realSource: `no calibration report for ${drill} (${shown} does not exist)` };
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    return { real: null, realSource: `${file} is not JSON (${(error as Error).message}); real Redis figures left out` };
+    return { real: null, realSource: `${shown} is not JSON (${(error as Error).message}); real Redis figures left out` };
   }
   const read = realFiguresOf(json);
-  if ("problem" in read) return { real: null, realSource: `${file}: ${read.problem}; real Redis figures left out` };
+  if ("problem" in read) return { real: null, realSource: `${shown}: ${read.problem}; real Redis figures left out` };
   const trials = typeof (json as { trials?: unknown }).trials === "number" ? ` (${(json as { trials: number }).trials} trials)` : "";
-  return { real: read.figures, realSource: `real Redis 7.0.15 from ${file}${trials}` };
+  return { real: read.figures, realSource: `real Redis 7.0.15 from ${shown}${trials}` };
 }
 
 export function median(values: readonly number[]): number | undefined {
