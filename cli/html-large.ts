@@ -73,7 +73,7 @@ export function largeClusterReportData(options: LargeRunOptions = BENCH_1000): R
   }
   if (traced) {
     // The focus nodes' own patches, event by event; the other nodes keep their lanes only.
-    for (const pid of focus) initialStates[pid] = sim.initialStates[pid];
+    for (const pid of focus) initialStates[pid] = sim.initialStateOf(pid);
     for (const record of sim.patchLog) if (focus.includes(record.node)) patches.push(record as ReportPatch);
   }
   const how = traced

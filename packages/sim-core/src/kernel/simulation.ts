@@ -209,9 +209,9 @@ export class Simulation {
   /** Trace mode only: every message fate and every state change. */
   readonly messageLog: MessageRecord[] = [];
   readonly patchLog: PatchRecord[] = [];
-  /** Trace mode: each process's state when first booted, and the copies of it handed out so far. */
+  /** Trace mode: each process's state when first booted (in boot order), and the copies made so far. */
   private readonly initialRoots = new Map<ProcessId, object>();
-  private readonly initialCopies: Record<ProcessId, unknown> = {};
+  private readonly initialCopies = new Map<ProcessId, unknown>();
 
   private now: Micros = ZERO_US;
   private readonly agenda = new Agenda<Entry>();
@@ -273,11 +273,20 @@ export class Simulation {
    * line (a copy, rebuilt on first request from what the recorder kept: see PatchRecorder.before).
    */
   get initialStates(): Readonly<Record<ProcessId, unknown>> {
-    const recorder = this.recorder;
-    if (recorder !== null && Object.keys(this.initialCopies).length < this.initialRoots.size) {
-      for (const [pid, root] of this.initialRoots) if (!(pid in this.initialCopies)) this.initialCopies[pid] = recorder.initialCopy(root);
+    const states: Record<ProcessId, unknown> = {};
+    for (const pid of this.initialRoots.keys()) states[pid] = this.initialStateOf(pid);
+    return states;
+  }
+
+  /** Trace mode only: one process's state when it was first booted, without copying the others'. */
+  initialStateOf(pid: ProcessId): unknown {
+    let copy = this.initialCopies.get(pid);
+    if (copy === undefined) {
+      const root = this.initialRoots.get(pid);
+      if (root === undefined || this.recorder === null) return undefined;
+      this.initialCopies.set(pid, (copy = this.recorder.initialCopy(root)));
     }
-    return this.initialCopies;
+    return copy;
   }
 
   /** Handler invocations so far: the unit of the kernel's throughput. */
