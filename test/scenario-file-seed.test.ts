@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ScenarioError, canonicalSeed, drill000, runScenario } from "@failover-lab/scenarios";
-import { ScenarioFileError, parseScenarioYaml } from "@failover-lab/scenarios/file";
+import { ScenarioFileError, parseScenarioYaml, scenarioToYaml } from "@failover-lab/scenarios/file";
 
 /**
  * A seed is a non-negative integer, canonicalised before the run: the simulation hashes the
@@ -49,5 +49,11 @@ describe("seeds", () => {
       expect(problems.map((p) => p.line), bad).toEqual([2]);
       expect(problems[0]!.message).toContain("non-negative integer");
     }
+  });
+
+  it("writes a file's seed canonically, and refuses to write one the parser would refuse", () => {
+    expect(scenarioToYaml(drill000, { seed: "007" }).split("\n")).toContain("seed: 7");
+    expect(parseScenarioYaml(scenarioToYaml(drill000, { seed: "123456789012345678901234" }), "big.yaml").seed).toBe("123456789012345678901234");
+    expect(() => scenarioToYaml(drill000, { seed: "seven" })).toThrow(/non-negative integer/);
   });
 });

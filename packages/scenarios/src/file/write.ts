@@ -3,6 +3,7 @@ import type { Fault, PartitionGroup } from "@failover-lab/sim-core";
 import type { Condition, Expectation, Scenario, Step, Topology, Workload } from "../steps";
 import { joinArgs } from "./cli-args";
 import { formatDurationMs } from "./duration";
+import { canonicalSeed, seedProblem } from "../seed";
 
 /**
  * Scenario → scenario file (docs/scenario-format.md). `parseScenarioYaml` reads what this writes
@@ -63,8 +64,11 @@ function flowAll(node: Node): void {
   if (isCollection(node)) node.flow = true;
 }
 
+/** The canonical seed, as a YAML number when it is one exactly, else as its digits (the parser reads both). */
 function seedValue(seed: string | number): string | number {
-  return typeof seed === "number" ? seed : /^(0|[1-9]\d{0,14})$/.test(seed) ? Number(seed) : seed;
+  const canonical = canonicalSeed(seed);
+  if (canonical === undefined) throw new Error(`scenarioToYaml: ${seedProblem(seed)}`);
+  return Number.isSafeInteger(Number(canonical)) ? Number(canonical) : canonical;
 }
 
 /** A process as the file names it: a server by its port (a number), anything else by its name. */
