@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { compare, type Comparison } from "./compare";
@@ -24,10 +24,31 @@ export interface CalibrateOptions {
   readonly command: string;
   readonly log?: (line: string) => void;
   /**
-   * The real trials of an earlier run (its work dir's `real-trials.json`) instead of new ones:
+   * The real trials of an earlier run (the `<drill>.real-trials.json` beside its report) instead of new ones:
    * rebuilds the report, e.g. after a note was added, without running Redis again.
    */
   readonly realTrialsFile?: string;
+  /** Keep the temp work dir (each process's real log) even when the run passes. */
+  readonly keepLogs?: boolean;
+}
+
+export interface CalibrationResult extends Comparison {
+  /** The temp work dir with the real logs, when it was kept (a breach, or `keepLogs`). */
+  readonly keptWorkDir: string | null;
+}
+
+/**
+ * The environment did not let the drill run (a port in use, a cluster that never formed, a
+ * process that would not start): no verdict on fidelity, so `calibrate` exits 2, not 1.
+ */
+export class CalibrationSetupError extends Error {
+  constructor(
+    message: string,
+    /** The temp work dir with whatever logs were written, kept for a look. */
+    readonly workDir: string | null,
+  ) {
+    super(message);
+  }
 }
 
 /** A binary that is missing or not executable: bad input (exit 2), with what to do. */
@@ -56,13 +77,14 @@ export function redisVersion(bins: RedisBinaries): string {
 /**
  * The whole calibration of one drill: N real trials (each in its own folder under a fresh temp
  * dir), SIM_SEEDS simulated ones with the pairing the real cluster got, the comparison, and the
- * report written atomically (temp files in the output folder, then renamed).
+ * report written atomically (temp files in the output folder, then renamed). The temp dir is
+ * removed when the run passes, kept on a breach, a setup failure or with `keepLogs`.
  */
-export async function calibrate(options: CalibrateOptions): Promise<Comparison> {
+export async function calibrate(options: CalibrateOptions): Promise<CalibrationResult> {
   const { drill, bins } = options;
   const log = options.log ?? (() => {});
-  const workDir = mkdtempSync(join(tmpdir(), `failover-lab-calibrate-${drill.name}-`));
   let version: string;
+  let workDir: string | null = null;
   const realTrials: TrialObservation[] = [];
   if (options.realTrialsFile !== undefined) {
     const saved = JSON.parse(readFileSync(options.realTrialsFile, "utf8")) as SavedTrials;
@@ -73,18 +95,20 @@ export async function calibrate(options: CalibrateOptions): Promise<Comparison> 
   } else {
     checkBinaries(bins, drill);
     version = redisVersion(bins);
+    workDir = mkdtempSync(join(tmpdir(), `failover-lab-calibrate-${drill.name}-`));
     log(`calibrate ${drill.name}: ${options.trials} real trial(s) with ${version}; work dir ${workDir}`);
+    for (let i = 1; i <= options.trials; i++) {
+      const dir = join(workDir, `trial-${i}`);
+      mkdirSync(dir, { recursive: true });
+      const started = Date.now();
+      try {
+        realTrials.push(drill.kind === "cluster" ? await runRealClusterTrial(drill, bins, dir, i) : await runRealSentinelTrial(drill, bins, dir, i));
+      } catch (error) {
+        throw new CalibrationSetupError(`real trial ${i}: ${error instanceof Error ? error.message : String(error)}`, workDir);
+      }
+      log(`  real trial ${i}/${options.trials} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
   }
-  for (let i = 1; options.realTrialsFile === undefined && i <= options.trials; i++) {
-    const dir = join(workDir, `trial-${i}`);
-    mkdirSync(dir, { recursive: true });
-    const started = Date.now();
-    const trial = drill.kind === "cluster" ? await runRealClusterTrial(drill, bins, dir, i) : await runRealSentinelTrial(drill, bins, dir, i);
-    realTrials.push(trial);
-    log(`  real trial ${i}/${options.trials} done in ${((Date.now() - started) / 1000).toFixed(1)} s; logs: ${dir}`);
-  }
-  const saved: SavedTrials = { drill: drill.name, redisVersion: version, trials: realTrials };
-  writeFileSync(join(workDir, "real-trials.json"), JSON.stringify(saved) + "\n");
   // `--cluster create` on one host draws its replica pairing at random: seed k takes the pairing
   // of real trial k (cycling), so both sides fail over the same shapes as often.
   const simTrials: TrialObservation[] = [];
@@ -92,18 +116,25 @@ export async function calibrate(options: CalibrateOptions): Promise<Comparison> 
     const pairing = realTrials[(seed - 1) % realTrials.length]?.pairing ?? {};
     simTrials.push(drill.kind === "cluster" ? runSimClusterTrial(drill, seed, pairing) : runSimSentinelTrial(drill, seed));
   }
-  log(`  ${SIM_SEEDS} simulated trials done; real trials saved in ${join(workDir, "real-trials.json")}`);
+  log(`  ${SIM_SEEDS} simulated trials done`);
   const comparison = compare(drill, options.gate, realTrials, simTrials);
+  // The real logs matter when something is to be explained: kept on a breach or when asked.
+  const keep = workDir !== null && (options.keepLogs === true || comparison.breaches.length > 0);
   const md = fidelityMarkdown(comparison, {
     redisVersion: version,
     command: options.command,
     generatedAt: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
-    workDir: options.realTrialsFile === undefined ? workDir : originalWorkDir(realTrials) ?? dirname(options.realTrialsFile),
+    workDir: options.realTrialsFile === undefined ? (keep ? workDir : null) : (originalWorkDir(realTrials) ?? dirname(options.realTrialsFile)),
     ...(options.realTrialsFile === undefined ? {} : { realTrialsFrom: options.realTrialsFile }),
     notes: KNOWN_DIFFERENCES[drill.name] ?? [],
   });
-  writeAtomically(options.outDir, { [`${drill.name}.md`]: md, [`${drill.name}.json`]: JSON.stringify(fidelityJson(comparison), null, 2) + "\n" });
-  return comparison;
+  // A new run's real trials go beside its report (`--real-trials` rebuilds from them); a rebuild
+  // leaves the file it read alone.
+  const savedTrials = workDir === null ? {} : { [`${drill.name}.real-trials.json`]: JSON.stringify({ drill: drill.name, redisVersion: version, trials: realTrials } satisfies SavedTrials) + "\n" };
+  writeAtomically(options.outDir, { [`${drill.name}.md`]: md, [`${drill.name}.json`]: JSON.stringify(fidelityJson(comparison), null, 2) + "\n", ...savedTrials });
+  if (workDir !== null && !keep) rmSync(workDir, { recursive: true, force: true });
+  if (keep) log(`  real logs kept in ${workDir}`);
+  return { ...comparison, keptWorkDir: keep ? workDir : null };
 }
 
 /** The work dir of the run that recorded these trials: …/<work dir>/trial-1/<port>/redis.log. */

@@ -26,6 +26,8 @@ export interface ClusterCalibrationDrill {
   readonly kind: "cluster";
   readonly name: string;
   readonly title: string;
+  /** Which library drill this one calibrates, and how it differs from it (for `calibrate`'s help and errors). */
+  readonly calibrates: string;
   /** In `--cluster create` order: masters first. */
   readonly ports: readonly number[];
   readonly replicasPerMaster: number;
@@ -38,6 +40,8 @@ export interface SentinelCalibrationDrill {
   readonly kind: "sentinel";
   readonly name: string;
   readonly title: string;
+  /** Which library drill this one calibrates, and how it differs from it (for `calibrate`'s help and errors). */
+  readonly calibrates: string;
   readonly master: number;
   readonly replicas: readonly number[];
   readonly sentinels: readonly number[];
@@ -59,6 +63,7 @@ export const killMaster: ClusterCalibrationDrill = {
   kind: "cluster",
   name: "kill-master",
   title: "Cluster 3+3, cluster-node-timeout 2000, kill -9 of a master",
+  calibrates: "drill-000's first failover, with kill -9 instead of SHUTDOWN and a 2 s node timeout instead of 15 s",
   ports: [7001, 7002, 7003, 7004, 7005, 7006],
   replicasPerMaster: 1,
   config: { "cluster-node-timeout": 2000 },
@@ -79,6 +84,7 @@ export const pausedMaster: SentinelCalibrationDrill = {
   kind: "sentinel",
   name: "paused-master",
   title: "Sentinel: 1 master + 2 replicas, 3 Sentinels (quorum 2), SIGSTOP of the master",
+  calibrates: "drill-002's paused master (SIGSTOP for docker pause), resumed 5 s after the switch instead of 30 s after the old master's +sdown slave",
   master: 6400,
   replicas: [6401, 6402],
   sentinels: [26400, 26401, 26402],
@@ -97,12 +103,18 @@ export const pausedMaster: SentinelCalibrationDrill = {
 
 export const CALIBRATION_DRILLS: readonly CalibrationDrill[] = [killMaster, pausedMaster];
 
-/** Other names a user may know a drill by. */
-const ALIASES: Readonly<Record<string, string>> = { "drill-000": "kill-master", "drill-002": "paused-master" };
-
+/**
+ * A calibration drill by its own name only: `drill-000` and `drill-002` are library drills that
+ * `run` and `sweep` play as written, and a calibration drill differs from them (see `calibrates`),
+ * so an alias would silently run something else under their name.
+ */
 export function findDrill(name: string): CalibrationDrill | undefined {
-  const wanted = ALIASES[name] ?? name;
-  return CALIBRATION_DRILLS.find((d) => d.name === wanted);
+  return CALIBRATION_DRILLS.find((d) => d.name === name);
+}
+
+/** One line per calibration drill: its name and what it calibrates. */
+export function describeCalibrationDrills(): string {
+  return CALIBRATION_DRILLS.map((d) => `  ${d.name}: ${d.calibrates}`).join("\n");
 }
 
 /** The index of the step the phases are measured from: the first kill, shutdown or pause. */

@@ -26,7 +26,8 @@ export interface MarkdownContext {
   readonly redisVersion: string;
   readonly command: string;
   readonly generatedAt: string;
-  readonly workDir: string;
+  /** Where the real logs are; null when they were not kept. */
+  readonly workDir: string | null;
   /** Set when the real trials were read from a file (`--real-trials`) rather than run now. */
   readonly realTrialsFrom?: string;
   /** Known mismatches and their reasons, written by hand beside the tolerances (see notes.ts). */
@@ -44,7 +45,7 @@ export function fidelityMarkdown(c: Comparison, ctx: MarkdownContext): string {
   out.push(`Gate: **${c.gate}** (packages/calibrate/src/tolerances.ts: medians within ±${Math.round(g.medianWithin * 100)} % on ${g.phases.join(", ")}${t.sameFinalState ? "; same final state" : ""}${t.sameWinnerSequence ? "; same event sequence on the winner" : ""}; meant for ${g.trials} real trial(s)).`);
   out.push(`Verdict: **${c.breaches.length === 0 ? "within tolerance" : `${c.breaches.length} breach(es)`}**.`, "");
   const rebuilt = ctx.realTrialsFrom === undefined ? "" : `; this report was rebuilt from those real trials, \`${ctx.realTrialsFrom}\`, with the simulator of ${ctx.generatedAt}`;
-  out.push(`Regenerate: \`${ctx.command}\` (${ctx.generatedAt}; real logs under \`${ctx.workDir}\` on the machine that ran them${rebuilt}).`, "");
+  out.push(`Regenerate: \`${ctx.command}\` (${ctx.generatedAt}; ${ctx.workDir === null ? "real logs not kept: `--keep-logs` keeps them" : `real logs under \`${ctx.workDir}\` on the machine that ran them`}${rebuilt}).`, "");
 
   out.push("## Phase timings", "", "ms after the fault; min / median / max; KS = two-sample Kolmogorov–Smirnov statistic (0 same distribution, 1 disjoint).", "");
   out.push("| phase | real | simulated | median gap | KS | gated |", "|---|---|---|---|---|---|");

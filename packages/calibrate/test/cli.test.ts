@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,9 +54,37 @@ describe("failover-lab calibrate exit codes", () => {
 
   it("exits 2 on an unknown drill, a bad flag or a missing binary", () => {
     expect(calibrate(["kill-mastr"]).status).toBe(2);
+    // A library drill's name is no alias: it says which calibration drill stands for it.
+    const library = calibrate(["drill-000", "--out", join(dir, "none")]);
+    expect(library.status).toBe(2);
+    expect(library.stderr).toMatch(/kill-master: drill-000's first failover, with kill -9/);
+    expect(library.stderr).toMatch(/paused-master: drill-002's/);
     expect(calibrate(["kill-master", "--gate", "strict"]).status).toBe(2);
     const missing = calibrate(["kill-master", "--redis-server", "/nonexistent/redis-server", "--out", join(dir, "none")]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/\/nonexistent\/redis-server: not found or not executable/);
+  });
+
+  it("exits 2, not 1, without --out unless the run is the declared one, before running anything", () => {
+    const short = calibrate(["kill-master", "--trials", "2", "--redis-server", "/nonexistent/redis-server"]);
+    expect(short.status).toBe(2);
+    expect(short.stderr).toMatch(/--out DIR is needed: only a declared run \(--gate declared with 20 real trials\)/);
+    expect(calibrate(["kill-master", "--gate", "ci", "--real-trials", trialsFile(dir, "ci.json", 1)]).stderr).toMatch(/--out DIR is needed/);
+  });
+
+  it("exits 2, not 1, when the real drill cannot run, and keeps the logs written so far", () => {
+    // Stand-ins that report a version and then refuse to serve: no node ever answers PING.
+    const fake = join(dir, "fake-redis");
+    writeFileSync(fake, '#!/bin/sh\n[ "$1" = --version ] && echo "Redis server v=7.0.15 (stand-in)" && exit 0\nexit 1\n');
+    chmodSync(fake, 0o755);
+    const run = calibrate(["kill-master", "--trials", "1", "--gate", "ci", "--out", join(dir, "setup"), "--redis-server", fake, "--redis-cli", fake]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/no verdict on fidelity/);
+    expect(run.stderr).not.toMatch(/tolerance breached/);
+    const kept = /logs so far: (\S+)/.exec(run.stderr)?.[1];
+    expect(kept).toBeDefined();
+    expect(existsSync(kept!)).toBe(true);
+    expect(existsSync(join(dir, "setup", "kill-master.md"))).toBe(false);
+    rmSync(kept!, { recursive: true, force: true });
   });
 });
