@@ -9,6 +9,7 @@ import { registerRun } from "./run-command";
 import { registerCalibrate } from "./calibrate";
 import { registerFuzz } from "./fuzz/command";
 import { registerSweep } from "./sweep";
+import { registerLargeReport } from "./html-large";
 import { reportHtmlOutFile } from "./html";
 
 const program = new Command()
@@ -31,6 +32,7 @@ registerCalibrate(program);
 registerFuzz(program);
 
 registerSweep(program);
+registerLargeReport(program);
 
 try {
   program.parse();

@@ -3,7 +3,7 @@ import type { Browser } from "playwright-core";
 import { library, runScenario } from "@failover-lab/scenarios";
 import type { TraceRecord } from "@failover-lab/sim-core/trace";
 import { reportHtml, writeHtmlReport } from "../../cli/html";
-import { BENCH_1000, largeClusterReportData } from "../../cli/html-large";
+import { BENCH_1000_REPORT, largeClusterReportData } from "../../cli/html-large";
 import { writeFileAtomically } from "../../cli/html-page";
 import { card, launchChromium, openReport, outputPath, seek, showSpan, type LabApi } from "./report-browser";
 
@@ -209,6 +209,8 @@ describe("the 1000-node run (CONTRACTS §11 bench-1000: 500 + 500, a master kill
     expect(errors).toEqual([]);
     expect(blocked).toEqual([]);
     expect(data.processes.length).toBe(1000);
+    // CONTRACTS §11: at least 10 simulated seconds.
+    expect(data.endUs).toBeGreaterThanOrEqual(10_000_000);
     // Every lane can be reached, but only a view's worth of rows is drawn (the canvas is one view high).
     const scroll = page.locator(".lanes-scroll");
     const heights = await scroll.evaluate((element) => ({ scroll: element.scrollHeight, view: element.clientHeight }));
@@ -226,7 +228,7 @@ describe("the 1000-node run (CONTRACTS §11 bench-1000: 500 + 500, a master kill
 
 describe("a 100-node run in trace mode (50 + 50, every message kept)", () => {
   it("draws no gossip until asked, then thins it when zoomed out and shows it all when zoomed in", async () => {
-    const data = largeClusterReportData({ ...BENCH_1000, masters: 50, mode: "trace" });
+    const data = largeClusterReportData({ ...BENCH_1000_REPORT, name: "bench-100", masters: 50, simulatedSeconds: 3, mode: "trace" });
     const file = outputPath("bench-100-trace.html");
     writeFileAtomically(file, reportHtml(data));
     // Many more heartbeats than the page draws at once (MAX_ARROWS_IN_VIEW, 600).

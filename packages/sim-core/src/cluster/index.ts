@@ -1,5 +1,6 @@
 /** The Redis Cluster model: what scenarios, tests and the report use of it. */
 export { addCreatedCluster, createLayout, formedNodesConfs, type ClusterLayout, type CreateClusterOptions } from "./create";
+export { BENCH_1000, addLargeCluster, largeClusterPorts, type LargeClusterSpec } from "./bench-1000";
 export { clusterNodeModel, CLUSTER_CRON_TIMER, type ClusterNodeOptions, type ClusterNodePersisted } from "./node";
 export { keyHashSlot, crc16 } from "./key-slot";
 export { createSplit, formatSlotRanges, slotCount, slotRanges, type SlotRange, type SlotRanges } from "./slots";
