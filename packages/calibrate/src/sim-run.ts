@@ -1,5 +1,4 @@
 import {
-
   NODE_REPLICA,
   Simulation,
   addCreatedCluster,

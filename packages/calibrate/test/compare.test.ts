@@ -242,8 +242,8 @@ describe("the Sentinel final-state signature", () => {
   });
 
   it("still tells apart an outcome where the other replica follows the wrong master", () => {
-    const wrong = outcome("6401", "6402");
-    const astray: FinalState = { ...wrong, servers: { ...(wrong.kind === "sentinel" ? wrong.servers : {}), "6402": { role: "replica", masterPort: "6400" } } };
-    expect(finalSignature(astray, "6400")).not.toBe(finalSignature(wrong, "6400"));
+    const right = outcome("6401", "6402");
+    const astray: FinalState = { kind: "sentinel", sentinels: { "26400": { masterPort: "6401", configEpoch: 1 }, "26401": { masterPort: "6401", configEpoch: 1 } }, servers: { "6400": { role: "replica", masterPort: "6401" }, "6401": { role: "master", masterPort: null }, "6402": { role: "replica", masterPort: "6400" } } };
+    expect(finalSignature(astray, "6400")).not.toBe(finalSignature(right, "6400"));
   });
 });

@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ClusterCalibrationDrill } from "../drills";
 import { parseClusterNodes, type ClusterFinalState, type TrialObservation } from "../observation";
 import { ProcessGroup } from "./processes";
-import { HOST, assertPortsFree, cli, cliRaw, infoFields, pollUntil, sleep, tryCli, type RedisBinaries } from "./redis-cli";
+import { HOST, assertPortsFree, cli, cliRaw, infoFields, pollUntil, tryCli, type RedisBinaries } from "./redis-cli";
 import { applyStep, observedFromLogs, type RealRunContext } from "./steps";
 
 /** How long a real cluster may take to form and finish its replicas' first sync (5 s diskless delay). */
@@ -97,10 +97,3 @@ async function clusterFinalState(drill: ClusterCalibrationDrill, bins: RedisBina
   }
   return { kind: "cluster", seenFrom: String(seenFrom), nodes: view.nodes, clusterState, currentEpoch };
 }
-
-/** A copy of each log next to the report (the raw files stay in the work dir). */
-export function readLogs(paths: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(paths).map(([node, path]) => [node, readFileSync(path, "utf8")]));
-}
-
-export { sleep };
