@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { killMaster, runSimClusterTrial, type TrialObservation } from "../src/index";
 
 /**
@@ -32,6 +32,7 @@ function trialsFile(dir: string, name: string, stretch: number): string {
 
 describe("failover-lab calibrate exit codes", () => {
   const dir = mkdtempSync(join(tmpdir(), "failover-lab-calibrate-cli-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("exits 0 and writes the report in CONTRACTS §10's shape when the medians agree", () => {
     const run = calibrate(["kill-master", "--gate", "ci", "--out", join(dir, "ok"), "--real-trials", trialsFile(dir, "same.json", 1)]);
