@@ -148,8 +148,10 @@ describe("drill-002's report (Sentinel, docker pause)", () => {
     expect(sentinel.text).toContain(`master mymaster 127.0.0.1:${switched.newPort}`);
     // Votes: the leader's own vote and what it heard of the others', in epoch 1.
     const leader = await card(page, elected.node);
-    expect(leader.text).toMatch(/its vote: [0-9a-f]{8}… in epoch 1/);
-    expect(leader.text).toMatch(/voted [0-9a-f]{8}… in epoch 1/);
+    // Named by port, not by run id: the leader voted for itself, and the others' votes it heard name a Sentinel too.
+    expect(leader.text).toContain(`its vote: Sentinel ${elected.node} in epoch 1`);
+    expect(leader.text).toMatch(/voted Sentinel \d+ in epoch 1/);
+    expect(leader.text).not.toMatch(/[0-9a-f]{8}…/);
     // Vote arrows are on by default, and +switch-master is in the log.
     expect(await page.locator('.kinds input[value="vote"]').isChecked()).toBe(true);
     await expect.poll(() => page.locator(".log .line", { hasText: `+switch-master mymaster 127.0.0.1 ${switched.oldPort} 127.0.0.1 ${switched.newPort}` }).count()).toBeGreaterThan(0);
@@ -191,6 +193,34 @@ describe("drill-002's report (Sentinel, docker pause)", () => {
     // The first step (narrative notes and output) is taller than the box: its top is shown.
     expect(back.bottom <= back.boxBottom + 1 || Math.abs(back.top - back.boxTop) <= 1).toBe(true);
     expect(back.scrollTop).toBeLessThan(step.scrollTop);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("drill-001's report (Sentinel with a client) at 1280×720", () => {
+  const scenario = library.find((s) => s.name === "drill-001")!;
+  const run = runScenario(scenario, { seed: 1, mode: "trace" });
+  const file = outputPath("drill-001.html");
+  writeHtmlReport(file, scenario, run);
+  const switched = first(run.sim.trace, "switchMaster");
+
+  it("shows the timeline and the panel together, and the client as a client (legend, readable card)", async () => {
+    const { page, errors } = await openReport(browser, file, { width: 1280, height: 720 });
+    await seek(page, switched.atUs + 1000 * MS);
+    const box = (selector: string) => page.locator(selector).first().evaluate((e) => (e as unknown as { getBoundingClientRect(): { top: number; left: number; bottom: number } }).getBoundingClientRect());
+    const canvas = await box(".lanes-scroll canvas");
+    const panel = await box(".panel .card");
+    // Both begin above the fold of a 720 px screen.
+    expect(canvas.top).toBeLessThan(720);
+    expect(panel.top).toBeLessThan(720);
+    expect(await page.locator(".legend").innerText()).toContain("client");
+    const client = page.locator(".panel .card.client pre.client-summary").first();
+    const text = await client.innerText();
+    expect(text).toMatch(/acked \d+ · failed attempts \d+/);
+    expect(text).toMatch(/last reply: (OK for SET \S+ \S+ from \d+ at [\d.]+ s|none yet)/);
+    expect(text).not.toContain("{");
+    await page.screenshot({ path: outputPath("drill-001-1280x720.png") });
     expect(errors).toEqual([]);
     await page.close();
   });

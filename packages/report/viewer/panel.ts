@@ -16,6 +16,8 @@ export interface PanelNode {
   /** Its own clock offset (clockJump), for the wall-clock fields of INFO. */
   readonly wallOffsetMs: number;
   readonly state: unknown;
+  /** A Sentinel run id → the port of the Sentinel that has it, so votes read as ports. */
+  readonly sentinelPortOf?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -50,7 +52,7 @@ export function nodeCard(node: PanelNode, atUs: number): HTMLElement {
       card.append(...clusterCard(node.state as ClusterNodeState, clock));
       break;
     case "sentinel":
-      card.append(...sentinelCard(node.state as SentinelState));
+      card.append(...sentinelCard(node.state as SentinelState, node.sentinelPortOf ?? new Map()));
       break;
     case "server": {
       const s = node.state as Parameters<typeof infoReplication>[0];
@@ -58,7 +60,7 @@ export function nodeCard(node: PanelNode, atUs: number): HTMLElement {
       break;
     }
     case "client":
-      card.append(el("pre", { class: "small" }, clientSummary(node.state)));
+      card.append(el("pre", { class: "client-summary" }, clientSummary(node.state)));
       break;
   }
   return card;
@@ -96,15 +98,21 @@ function wallTime(ms: number): string {
   return new Date(ms).toISOString().slice(11, 23);
 }
 
-function sriLine(ri: Sri): string {
+/** A Sentinel by its port when its run id is known, else by the run id's head. */
+function sentinelName(runId: string, portOf: ReadonlyMap<string, string>): string {
+  const port = portOf.get(runId);
+  return port !== undefined ? `Sentinel ${port}` : `${runId.slice(0, 8)}…`;
+}
+
+function sriLine(ri: Sri, portOf: ReadonlyMap<string, string>): string {
   const flags: string[] = [];
   if (ri.flags & SRI_S_DOWN) flags.push("s_down");
   if (ri.flags & SRI_O_DOWN) flags.push("o_down");
-  const vote = ri.leader !== null ? ` voted ${ri.leader.slice(0, 8)}… in epoch ${ri.leaderEpoch}` : "";
+  const vote = ri.leader !== null ? ` voted ${sentinelName(ri.leader, portOf)} in epoch ${ri.leaderEpoch}` : "";
   return `127.0.0.1:${ri.port}${flags.length > 0 ? ` [${flags.join(",")}]` : ""}${ri.slaveReplOffset ? ` offset=${ri.slaveReplOffset}` : ""}${vote}`;
 }
 
-function sentinelCard(s: SentinelState): HTMLElement[] {
+function sentinelCard(s: SentinelState, portOf: ReadonlyMap<string, string>): HTMLElement[] {
   const m = s.master;
   const lines = [
     `myid ${s.myId}`,
@@ -112,19 +120,53 @@ function sentinelCard(s: SentinelState): HTMLElement[] {
     `master ${m.name} 127.0.0.1:${m.port} configEpoch ${m.configEpoch} quorum ${m.quorum}`,
     `  flags: ${[m.flags & SRI_S_DOWN ? "s_down" : "", m.flags & SRI_O_DOWN ? "o_down" : "", m.flags & SRI_FAILOVER_IN_PROGRESS ? "failover_in_progress" : ""].filter((f) => f !== "").join(",") || "-"}`,
     `  failover state: ${m.failoverState}${m.promotedSlave !== null ? `, promoted ${m.promotedSlave}` : ""}`,
-    `  its vote: ${m.leader === null ? "-" : `${m.leader.slice(0, 8)}… in epoch ${m.leaderEpoch}`}`,
+    `  its vote: ${m.leader === null ? "-" : `${sentinelName(m.leader, portOf)} in epoch ${m.leaderEpoch}`}`,
   ];
   return [
     el("h4", {}, "Its view of the master"),
     el("pre", {}, lines.join("\n")),
     el("h4", {}, "Replicas it knows"),
-    el("pre", {}, m.slaves.map(sriLine).join("\n") || "(none)"),
+    el("pre", {}, m.slaves.map((ri) => sriLine(ri, portOf)).join("\n") || "(none)"),
     el("h4", {}, "Other Sentinels (their votes as heard)"),
-    el("pre", {}, m.sentinels.map(sriLine).join("\n") || "(none)"),
+    el("pre", {}, m.sentinels.map((ri) => sriLine(ri, portOf)).join("\n") || "(none)"),
   ];
 }
 
+/** A client's card in words: what it wrote, what came back, what went wrong. */
 function clientSummary(state: unknown): string {
+  const s = state as Record<string, unknown>;
+  const errors = (e: unknown): string => {
+    const entries = Object.entries((e ?? {}) as Record<string, number>).filter(([, n]) => n > 0);
+    return entries.length === 0 ? "none" : entries.map(([kind, n]) => `${kind} ×${n}`).join(", ");
+  };
+  const ms = (us: number): string => (us < 0 ? "never" : `${(us / 1e6).toFixed(3)} s`);
+  // The cluster writer (sim-core client/cluster-writer.ts).
+  if (typeof s.counts === "object" && s.counts !== null) {
+    const c = s.counts as Record<string, number>;
+    return [
+      `writes issued ${c.issued} · acked ${c.acked} · failed ${c.failed} · skipped ${c.skipped}`,
+      `redirects ${c.redirects} · slot map refreshes ${c.refreshes}`,
+      `errors: ${errors(s.errors)}`,
+      `last OK at ${ms(s.lastSuccessUs as number)} · longest gap ${Math.floor((s.longestGapUs as number) / 1000)} ms`,
+      `known nodes: ${(s.knownPorts as number[]).length}`,
+    ].join("\n");
+  }
+  // The Sentinel-aware client (sim-core client/sentinel-client.ts).
+  if (typeof s.phase === "string" && Array.isArray(s.acked)) {
+    const acked = s.acked as { key: string; value: string; port: number; atMs: number }[];
+    const last = acked[acked.length - 1];
+    return [
+      `${s.phase}${s.masterPort === null ? " (no master yet)" : ` · master 127.0.0.1:${String(s.masterPort)}`}`,
+      `acked ${acked.length} · failed attempts ${String(s.failedAttempts)}`,
+      `errors: ${errors(s.errors)}`,
+      `last reply: ${last === undefined ? "none yet" : `OK for SET ${last.key} ${last.value} from ${last.port} at ${(last.atMs / 1000).toFixed(3)} s`}`,
+      `longest gap without an OK: ${String(s.longestGapMs)} ms`,
+    ].join("\n");
+  }
+  return rawSummary(state);
+}
+
+function rawSummary(state: unknown): string {
   // A client's tables (acks, key maps) can hold many thousand entries: count them, do not print them.
   const text = JSON.stringify(
     state,

@@ -7,7 +7,7 @@ import { nodeCard } from "./panel";
 import { readPayload } from "./payload";
 import { Story } from "./story";
 import { TimeMachine } from "./time-machine";
-import { Timeline, markersOf, type Lane } from "./timeline";
+import { ROLE_COLOR, Timeline, markersOf, type Lane } from "./timeline";
 
 /**
  * The teaching report: swimlanes with message arrows, a time scrubber, each node's own view at
@@ -70,6 +70,12 @@ async function main(): Promise<void> {
   const arrows = arrowsOf(data.messages, data.trace);
   const arrowKinds = [...new Set(arrows.map((a) => a.kind))].sort();
   const wallOffsets = clockOffsets(data.trace);
+  // Sentinels vote for a run id; the panel names them by port.
+  const sentinelPortOf = new Map<string, string>();
+  for (const p of data.processes) {
+    const myId = p.kind === "sentinel" ? (data.initialStates[p.id] as { myId?: string } | undefined)?.myId : undefined;
+    if (myId !== undefined) sentinelPortOf.set(myId, p.id);
+  }
 
   // The instants "next event" stops at: steps, log lines, and the events drawn as markers.
   const markers = markersOf(data.trace);
@@ -138,10 +144,19 @@ async function main(): Promise<void> {
     el("b", { style: "color:#3c9a5f" }, "replica"),
     " / ",
     el("b", { style: "color:#7d4fb3" }, "sentinel"),
+    " / ",
+    el("b", { style: `color:${ROLE_COLOR.client}` }, "client"),
     "); red strip: its cluster_state fail (Sentinel: ODOWN, orange SDOWN); bottom strip: nodes it flags FAIL (red) / PFAIL (orange); text: e currentEpoch / c configEpoch; yellow: paused, dark: dead. Arrows: solid delivered, dashed red ✗ dropped, dotted orange held, grey ✗ refused. Keys: ← → events, space play, + − zoom, 0 fit. Ctrl+wheel zooms, drag pans, click seeks.",
   );
   const controls = el("div", { class: "controls" }, prevButton, playButton, nextButton, speedSelect, clock, slider, zoomOut, zoomIn, zoomFit, nodeSelect);
-  app.replaceChildren(header, controls, el("div", { class: "filters small" }, "arrows: ", kindBoxes), timeline.element, legend, el("div", { class: "columns" }, story.element, el("div", { class: "panel-wrap" }, panelTitle, panel)));
+  // Timeline and panel side by side, the panel sticky and scrolling in its own box, so both are
+  // in view on a laptop screen; the story follows under the timeline.
+  app.replaceChildren(
+    header,
+    controls,
+    el("div", { class: "filters small" }, "arrows: ", kindBoxes),
+    el("div", { class: "stage" }, el("div", { class: "stage-main" }, timeline.element, legend, story.element), el("div", { class: "panel-wrap" }, panelTitle, panel)),
+  );
 
   function renderPanel(): void {
     const cards: HTMLElement[] = [];
@@ -150,7 +165,7 @@ async function main(): Promise<void> {
       if (nodeFilter !== null && p.id !== nodeFilter) continue;
       const processState = runAt(processes.get(p.id) ?? [], cursorUs) ?? "not started";
       if (processState === "not started" && p.kind === "client") continue;
-      cards.push(nodeCard({ id: p.id, kind: p.kind, process: processState, wallOffsetMs: runAt(wallOffsets.get(p.id) ?? [], cursorUs) ?? 0, state: machine.stateAt(p.id, cursorUs) }, cursorUs));
+      cards.push(nodeCard({ id: p.id, kind: p.kind, process: processState, wallOffsetMs: runAt(wallOffsets.get(p.id) ?? [], cursorUs) ?? 0, state: machine.stateAt(p.id, cursorUs), sentinelPortOf }, cursorUs));
     }
     if (cards.length === 0) cards.push(el("p", { class: "muted" }, "No node's state was kept for this selection."));
     panel.replaceChildren(...cards);

@@ -53,7 +53,8 @@ const MAX_VIEW_ROWS = 18;
 /** Beyond this many arrows in view (a wall of lines at ~1200 px), heartbeat and replication arrows are thinned (1 in k). */
 const MAX_ARROWS_IN_VIEW = 600;
 
-const ROLE_COLOR: Record<Role, string> = { master: "#2c6fbb", replica: "#3c9a5f", sentinel: "#7d4fb3", client: "#8a8f98", unknown: "#b9bec6" };
+/** Clients are teal, not grey: grey reads as "down", and a client lane is a live process. */
+export const ROLE_COLOR: Record<Role, string> = { master: "#2c6fbb", replica: "#3c9a5f", sentinel: "#7d4fb3", client: "#1a9fae", unknown: "#b9bec6" };
 const FATE_STYLE: Record<Arrow["fate"], { color: string; dash: number[] }> = {
   delivered: { color: "", dash: [] },
   dropped: { color: "#d64545", dash: [4, 3] },
