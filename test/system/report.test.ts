@@ -43,6 +43,9 @@ describe("drill-000's report (Redis Cluster, SHUTDOWN of the masters)", () => {
     expect(errors).toEqual([]);
     expect(blocked).toEqual([]);
     expect(await page.locator(".panel .card").count()).toBeGreaterThanOrEqual(6);
+    // The whole run at once: labels are thinned where they would overlap (look at this one).
+    await showSpan(page, 0, run.sim.nowUs);
+    await page.screenshot({ path: outputPath("drill-000-whole-run.png") });
     await page.close();
   });
 

@@ -6,6 +6,7 @@ import type { TraceRecord } from "@failover-lab/sim-core/trace";
 import { FAILOVER_KINDS, GOSSIP_KINDS, firstArrivingFrom, type Arrow } from "./arrows";
 import { runAt, type Beliefs, type ProcessState, type Role, type Run } from "./bands";
 import { el } from "./dom";
+import { LabelSpace } from "./label-space";
 
 /**
  * The swimlanes: one row per process over simulated time, drawn on a canvas so a thousand lanes
@@ -227,7 +228,9 @@ export class Timeline {
     const [d0, d1] = this.x.domain() as [number, number];
     const x = this.x;
 
-    for (let row = first; row <= last; row++) this.drawLane(g, lanes[row]!, yOf(row), d0, d1);
+    // Labels (epochs on lanes, arrow names) are thinned so none overlaps another.
+    const labels = new LabelSpace();
+    for (let row = first; row <= last; row++) this.drawLane(g, lanes[row]!, yOf(row), d0, d1, labels);
 
     // Step instants: faint lines across every lane, red for faults.
     g.save();
@@ -242,7 +245,7 @@ export class Timeline {
     }
     g.restore();
 
-    const drawn = this.drawArrows(g, d0, d1, first, last, yOf);
+    const drawn = this.drawArrows(g, d0, d1, first, last, yOf, labels);
 
     // The highlighted event: a ring on its lane.
     const ringRow = this.highlight === null ? undefined : this.laneIndex.get(this.highlight.node);
@@ -290,7 +293,7 @@ export class Timeline {
     this.status.textContent = drawn.thinnedBy > 1 ? `${drawn.count} arrows in view, thinned: 1 in ${drawn.thinnedBy} heartbeat/replication arrows (zoom in for all)` : `${drawn.count} arrows in view`;
   }
 
-  private drawLane(g: CanvasRenderingContext2D, lane: Lane, y: number, d0: number, d1: number): void {
+  private drawLane(g: CanvasRenderingContext2D, lane: Lane, y: number, d0: number, d1: number, labels: LabelSpace): void {
     const x = this.x;
     const right = this.widthPx;
     const segment = <T>(runs: readonly Run<T>[], paint: (value: T, x0: number, x1: number) => void): void => {
@@ -335,7 +338,8 @@ export class Timeline {
           const sentinel = b.role === "sentinel";
           const beliefsText = sentinel ? `e${b.currentEpoch} master ${b.fail[0] ?? "?"}${b.health === "none" ? "" : ` ${b.health.toUpperCase()}`}` : `e${b.currentEpoch}/c${b.configEpoch ?? "-"}`;
           const about = sentinel ? "" : b.fail.length > 0 ? ` FAIL ${b.fail.join(",")}` : b.pfail.length > 0 ? ` PFAIL ${b.pfail.join(",")}` : "";
-          g.fillText((beliefsText + about).slice(0, Math.floor(w / 6)), x0 + 2, y + 22);
+          const text = (beliefsText + about).slice(0, Math.floor(w / 6));
+          if (labels.claim(x0 + 2, y + 13, g.measureText(text).width, 11)) g.fillText(text, x0 + 2, y + 22);
         }
       });
     } else {
@@ -351,7 +355,7 @@ export class Timeline {
     }
   }
 
-  private drawArrows(g: CanvasRenderingContext2D, d0: number, d1: number, first: number, last: number, yOf: (row: number) => number): { count: number; thinnedBy: number } {
+  private drawArrows(g: CanvasRenderingContext2D, d0: number, d1: number, first: number, last: number, yOf: (row: number) => number, labels: LabelSpace): { count: number; thinnedBy: number } {
     const arrows = this.options.arrows;
     const { kinds, node } = this.filter;
     // Arrows arriving in view, or flying across it (sent before, arriving after: at most a few seconds).
@@ -400,7 +404,10 @@ export class Timeline {
       if (!heartbeat && Math.abs(y2 - y1) > 14) {
         g.globalAlpha = 1;
         g.font = "10px ui-sans-serif, sans-serif";
-        g.fillText(a.label ?? a.kind, (x1 + x2) / 2 + 3, (y1 + y2) / 2);
+        const text = a.label ?? a.kind;
+        const lx = (x1 + x2) / 2 + 3;
+        const ly = (y1 + y2) / 2;
+        if (labels.claim(lx, ly - 6, g.measureText(text).width, 12)) g.fillText(text, lx, ly);
       }
       count++;
     }
