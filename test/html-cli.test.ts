@@ -48,6 +48,16 @@ describe("failover-lab run --html / --out and sweep --html", () => {
     expect(existsSync(page)).toBe(true);
   });
 
+  it("large-report refuses fewer simulated seconds than bench-1000's 10, or a folder as --html, with exit 2 before running", () => {
+    const short = cli("large-report", "--html", join(dir, "large.html"), "--seconds", "3");
+    expect(short.status).toBe(2);
+    expect(short.stderr).toContain("--seconds wants a number ≥ 10");
+    const folder = cli("large-report", "--html", dir);
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toContain("is a folder");
+    expect(existsSync(join(dir, "large.html"))).toBe(false);
+  });
+
   it("refuses an unknown drill or a bad --seeds with exit 2", () => {
     expect(cli("sweep", "drill-999", "--seeds", "2").status).toBe(2);
     const zero = cli("sweep", "drill-001", "--seeds", "0");
