@@ -1,10 +1,11 @@
-import { accessSync, constants, mkdtempSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   DEBIAN_BINARIES,
+  calibrate,
   clusterPhases,
   finalSignature,
   killMaster,
@@ -101,4 +102,20 @@ describe("a real kill-master trial (cluster-node-timeout 2000, kill -9 of 7001)"
     for (const port of killMaster.ports) expect(await listening(port)).toBe(false);
   });
 
+  it("removes its temp work dir when the run passes, keeps it (and says where) on a breach", async () => {
+    const workDirs = () => new Set(readdirSync(tmpdir()).filter((f) => f.startsWith("failover-lab-calibrate-kill-master-")));
+    const before = workDirs();
+    const outDir = workDir("calibrate-out");
+    const result = await calibrate({ drill: killMaster, trials: 1, gate: "ci", bins: DEBIAN_BINARIES, outDir, command: "(test)" });
+    const added = [...workDirs()].filter((f) => !before.has(f));
+    // One real trial against the ci gate may breach by chance; both outcomes have a rule.
+    if (result.breaches.length === 0) {
+      expect(result.keptWorkDir).toBeNull();
+      expect(added).toEqual([]);
+    } else {
+      expect(result.keptWorkDir).not.toBeNull();
+      expect(existsSync(result.keptWorkDir!)).toBe(true);
+    }
+    for (const file of ["kill-master.md", "kill-master.json", "kill-master.real-trials.json"]) expect(existsSync(join(outDir, file))).toBe(true);
+  });
 });
