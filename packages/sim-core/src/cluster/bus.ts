@@ -54,6 +54,18 @@ export function buildHeader(s: ClusterNodeState, mflags = 0): BusHeader {
   };
 }
 
+/**
+ * A PING, PONG or MEET: the header with the type and gossip added to it. The most frequent
+ * message of the bus, so it skips the spread `{ ...buildHeader(s), type, gossip }`, which builds
+ * a second object and copies every field into it.
+ */
+function pingMessage(s: ClusterNodeState, type: "ping" | "pong" | "meet", gossip: GossipEntry[]): ClusterMessage {
+  const message = buildHeader(s) as BusHeader & { type?: typeof type; gossip?: GossipEntry[] };
+  message.type = type;
+  message.gossip = gossip;
+  return message as ClusterMessage;
+}
+
 export function countSent(s: ClusterNodeState, type: ClusterMessageType): void {
   s.statsSent[type] = (s.statsSent[type] ?? 0) + 1;
 }
@@ -138,7 +150,7 @@ export function sendPing(s: ClusterNodeState, conn: ConnId, type: "ping" | "pong
     const target = s.nodes[s.outboundLinks[conn]!];
     if (target !== undefined) target.pingSentMs = nowMs;
   }
-  sendOn(s, conn, { ...buildHeader(s), type, gossip }, ctx);
+  sendOn(s, conn, pingMessage(s, type, gossip), ctx);
 }
 
 /** clusterBroadcastMessage: on every node's outbound link, skipping myself and handshakes. */

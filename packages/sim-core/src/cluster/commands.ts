@@ -84,7 +84,7 @@ function routeKey(s: ClusterNodeState, key: string, asking: boolean, ctx: BusCtx
   if (owner === null) return error("CLUSTERDOWN Hash slot not served");
   if (s.state !== "ok") return error("CLUSTERDOWN The cluster is down");
   void ctx;
-  return routeMigratingKey(s, slot, s.data[key] !== undefined, asking);
+  return routeMigratingKey(s, slot, key, asking);
 }
 
 function runKeyCommand(s: ClusterNodeState, name: string, argv: readonly string[], ctx: BusCtx): Reply {

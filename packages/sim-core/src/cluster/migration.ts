@@ -225,11 +225,12 @@ export function clusterReset(s: ClusterNodeState, args: readonly string[], ctx: 
  * (-ASK); an importing slot serves a client that said ASKING (or RESTORE-ASKING) first.
  * Otherwise the owner decides (MOVED).
  */
-export function routeMigratingKey(s: ClusterNodeState, slot: number, keyExists: boolean, asking: boolean): Reply | null {
+export function routeMigratingKey(s: ClusterNodeState, slot: number, key: string, asking: boolean): Reply | null {
   const owner = slotOwnerOf(s.slotOwner, slot)!;
   const migratingTo = owner === s.myId ? s.migratingSlotsTo[slot] : undefined;
   const importing = migratingTo === undefined && s.importingSlotsFrom[slot] !== undefined;
-  if (migratingTo !== undefined && !keyExists) {
+  // Only a migrating slot asks whether the key is here (a dataset lookup on every write otherwise).
+  if (migratingTo !== undefined && s.data[key] === undefined) {
     const target = s.nodes[migratingTo];
     if (target !== undefined) return error(`ASK ${slot} ${NODE_IP}:${target.port}`);
   }

@@ -34,6 +34,8 @@ type Obj = Record<string | symbol, unknown>;
  * table of millions of proxies weighs on the garbage collector (1000 nodes).
  */
 const RAW: unique symbol = Symbol("recorded object");
+/** How many recorders are inside a handler right now (0 or 1: handlers never nest). */
+let recordingHandlers = 0;
 /** Where a state object keeps its place (a non-enumerable property). */
 const PLACE: unique symbol = Symbol("place in the recorded state");
 
@@ -42,7 +44,9 @@ const PLACE: unique symbol = Symbol("place in the recorded state");
  * recording (loops over big tables); never write through what it returns.
  */
 export function unwrapRecorded<T>(value: T): T {
-  if (typeof value !== "object" || value === null) return value;
+  // Outside a recorded handler no proxy is in use (a leaked one refuses every access), so fast
+  // mode and the checkers skip the property lookup, a miss that shows in 16384-slot loops.
+  if (recordingHandlers === 0 || typeof value !== "object" || value === null) return value;
   const raw = (value as { [RAW]?: T })[RAW];
   return raw === undefined ? value : raw;
 }
@@ -165,11 +169,13 @@ export class PatchRecorder {
     this.root = root;
     this.patches = [];
     this.active = true;
+    recordingHandlers++;
     return root.proxy as unknown as S;
   }
 
   /** Stops recording; the changes since `begin`, in the order they were made. */
   end(): RecordedPatch[] {
+    if (this.active) recordingHandlers--;
     this.active = false;
     this.root = null;
     for (const { patch } of this.late) patch.value = snapshot(patch.value);
