@@ -1,4 +1,5 @@
 import { slotOwnerOf } from "../src/cluster/slot-table";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   ackedByKey,
@@ -67,6 +68,30 @@ describe("the cluster writer's routing", () => {
     const parsed = parseClusterNodes(clusterNodes(node(sim, 7005)));
     expect(parsed.ports).toEqual(PORTS);
     for (const slot of [0, 5460, 5461, 10922, 10923, 16383]) expect(slotRouteOf(parsed.slotMap, slot)).toBe(ownerPortOf(sim, 7005, slot));
+  });
+
+  it("reads each slot's owner from any CLUSTER NODES text: the higher config epoch wins a doubly claimed slot, the first line a tie", () => {
+    // The oracle: slot by slot, as a client would read the text without shortcuts.
+    const oracle = (lines: { port: number; epoch: number; ranges: [number, number][] }[]): (number | null)[] => {
+      const owner: (number | null)[] = new Array(16384).fill(null);
+      const epochOf: number[] = new Array(16384).fill(-1);
+      for (const l of lines) for (const [first, last] of l.ranges) for (let slot = first; slot <= last; slot++) if (owner[slot] === null || l.epoch > epochOf[slot]!) [owner[slot], epochOf[slot]] = [l.port, l.epoch];
+      return owner;
+    };
+    const range = fc.tuple(fc.integer({ min: 0, max: 16383 }), fc.integer({ min: 0, max: 400 })).map(([first, length]): [number, number] => [first, Math.min(16383, first + length)]);
+    const line = fc.record({ port: fc.integer({ min: 7001, max: 7009 }), epoch: fc.integer({ min: 0, max: 3 }), ranges: fc.array(range, { maxLength: 4 }) });
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 5 }), (lines) => {
+        const text = lines.map((l, i) => `${"ab".repeat(19)}${String(i).padStart(2, "0")} 127.0.0.1:${l.port}@${l.port + 10000} master - 0 0 ${l.epoch} connected ${l.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(" ")}`.trimEnd()).join("\n");
+        const parsed = parseClusterNodes(text);
+        const want = oracle(lines);
+        const got = want.map((_, slot) => slotRouteOf(parsed.slotMap, slot));
+        expect(got).toEqual(want);
+        // Runs are sorted, disjoint and merged: no two neighbours with one port touch.
+        parsed.slotMap.forEach((r, i) => i > 0 && expect(r.first > parsed.slotMap[i - 1]!.last && !(r.port === parsed.slotMap[i - 1]!.port && r.first === parsed.slotMap[i - 1]!.last + 1)).toBe(true));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it("moves one slot on MOVED, splitting and merging runs", () => {

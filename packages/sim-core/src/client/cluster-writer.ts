@@ -690,8 +690,7 @@ function mergeRoutes(sorted: readonly SlotRoute[]): SlotRoute[] {
  */
 export function parseClusterNodes(text: string): { ports: number[]; slotMap: SlotRoute[] } {
   const ports: number[] = [];
-  const owner = new Int32Array(CLUSTER_SLOTS).fill(-1);
-  const ownerEpoch = new Float64Array(CLUSTER_SLOTS);
+  const claims: SlotClaim[] = [];
   for (const line of text.split("\n")) {
     if (line === "") continue;
     const fields = line.split(" ");
@@ -704,16 +703,49 @@ export function parseClusterNodes(text: string): { ports: number[]; slotMap: Slo
     ports.push(port);
     if (!flags.includes("master")) continue;
     const epoch = Number(fields[6]);
-    for (const token of fields.slice(8)) {
+    for (let i = 8; i < fields.length; i++) {
+      const token = fields[i]!;
       if (token.startsWith("[")) continue;
       const dash = token.indexOf("-");
       const first = Number(dash < 0 ? token : token.slice(0, dash));
-      const last = dash < 0 ? first : Number(token.slice(dash + 1));
-      for (let slot = first; slot <= last && slot < CLUSTER_SLOTS; slot++) {
-        if (owner[slot]! < 0 || epoch > ownerEpoch[slot]!) {
-          owner[slot] = port;
-          ownerEpoch[slot] = epoch;
-        }
+      const last = Math.min(dash < 0 ? first : Number(token.slice(dash + 1)), CLUSTER_SLOTS - 1);
+      if (first <= last) claims.push({ first, last, port, epoch, order: claims.length });
+    }
+  }
+  return { ports, slotMap: slotMapOfClaims(claims) };
+}
+
+/** One `first-last` range of a master's line in CLUSTER NODES, and where it stood in the reply. */
+interface SlotClaim {
+  readonly first: number;
+  readonly last: number;
+  readonly port: number;
+  readonly epoch: number;
+  readonly order: number;
+}
+
+/**
+ * The slot map the claims give. A reply from a settled cluster claims each slot once: its ranges,
+ * sorted, are the map (adjacent ranges of one port merged). Overlapping claims — two masters that
+ * both believe they own a slot — are settled slot by slot: the higher config epoch wins, and on a
+ * tie the claim met first in the reply.
+ */
+function slotMapOfClaims(claims: SlotClaim[]): SlotRoute[] {
+  claims.sort((a, b) => a.first - b.first || a.order - b.order);
+  let disjoint = true;
+  for (let i = 0; i < claims.length; i++) {
+    const c = claims[i]!;
+    if (!Number.isInteger(c.first) || !Number.isInteger(c.last) || c.first < 0 || (i > 0 && c.first <= claims[i - 1]!.last)) disjoint = false;
+  }
+  if (disjoint) return mergeRoutes(claims.map((c) => ({ first: c.first, last: c.last, port: c.port })));
+  const owner = new Int32Array(CLUSTER_SLOTS).fill(-1);
+  const ownerEpoch = new Float64Array(CLUSTER_SLOTS);
+  claims.sort((a, b) => a.order - b.order);
+  for (const c of claims) {
+    for (let slot = Math.max(0, Math.ceil(c.first)); slot <= c.last; slot++) {
+      if (owner[slot]! < 0 || c.epoch > ownerEpoch[slot]!) {
+        owner[slot] = c.port;
+        ownerEpoch[slot] = c.epoch;
       }
     }
   }
@@ -724,7 +756,7 @@ export function parseClusterNodes(text: string): { ports: number[]; slotMap: Slo
     if (owner[start]! >= 0) slotMap.push({ first: start, last: slot - 1, port: owner[start]! });
     start = slot;
   }
-  return { ports, slotMap };
+  return slotMap;
 }
 
 // ---- what a run reports -----------------------------------------------------------------------
