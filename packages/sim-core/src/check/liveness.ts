@@ -1,5 +1,5 @@
 import { NODE_FAIL } from "../cluster/flags";
-import { slotOwnerOf } from "../cluster/slot-table";
+import { flatSlotOwners } from "../cluster/slot-table";
 import { WALL_CLOCK_EPOCH_MS } from "../kernel/time";
 import { dataAgeInputs } from "../replication/info";
 import { CLUSTER_SLOTS } from "../redis-constants";
@@ -62,14 +62,20 @@ function computeConvergence(run: RunView): Convergence {
   for (const n of up) if (n.state.state !== "ok") problems.push(`${n.pid} says cluster_state:fail`);
 
   const reference = up[0]!;
+  // Flat copies: this visits 16384 slots × every node, once per run of a sweep.
+  const tables = up.map((n) => flatSlotOwners(n.state.slotOwner));
+  const tableOf = new Map(up.map((n, i) => [n, tables[i]!]));
+  const referenceTable = tables[0]!;
   const stuckOwners = new Set<string>();
   let disagreements = 0;
+  let servingId: string | null = null;
+  let serving: ClusterNodeAt | undefined;
   for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
-    const owner = slotOwnerOf(reference.state.slotOwner, slot);
-    for (const n of up) {
-      const other = slotOwnerOf(n.state.slotOwner, slot);
+    const owner = referenceTable[slot]!;
+    for (let i = 0; i < up.length; i++) {
+      const other = tables[i]![slot]!;
       if (other === owner) continue;
-      if (disagreements++ < 3) problems.push(`${reference.pid} gives slot ${slot} to ${portOf(reference, owner)}, ${n.pid} to ${portOf(n, other)}`);
+      if (disagreements++ < 3) problems.push(`${reference.pid} gives slot ${slot} to ${portOf(reference, owner)}, ${up[i]!.pid} to ${portOf(up[i]!, other)}`);
     }
     if (owner === null) {
       if (!stuckOwners.has("none")) problems.push(`slot ${slot} (and maybe more) has no owner in ${reference.pid}'s table`);
@@ -77,8 +83,8 @@ function computeConvergence(run: RunView): Convergence {
       continue;
     }
     if (stuckOwners.has(owner)) continue;
-    const serving = byId.get(owner);
-    if (serving !== undefined && slotOwnerOf(serving.state.slotOwner, slot) === owner && serving.state.replication.masterHost === null) continue;
+    if (owner !== servingId) [servingId, serving] = [owner, byId.get(owner)];
+    if (serving !== undefined && tableOf.get(serving)![slot] === owner && serving.state.replication.masterHost === null) continue;
     stuckOwners.add(owner);
     const why = whyOwnerIsGone(run, up, owner);
     byDesign ||= why.byDesign;

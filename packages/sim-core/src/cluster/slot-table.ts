@@ -25,6 +25,17 @@ export function slotOwnerOf(table: SlotTable, slot: number): string | null {
   return unwrapRecorded(table)[slot >> CHUNK_BITS]![slot & CHUNK_MASK] ?? null;
 }
 
+/** Every slot's owner as one flat array (a copy): for reads that visit all 16384 slots. */
+export function flatSlotOwners(tableOrProxy: SlotTable): (string | null)[] {
+  const table = unwrapRecorded(tableOrProxy);
+  const out = new Array<string | null>(CLUSTER_SLOTS);
+  for (let c = 0, slot = 0; c < table.length; c++) {
+    const chunk = table[c]!;
+    for (let i = 0; i < CHUNK_SLOTS; i++) out[slot++] = chunk[i] ?? null;
+  }
+  return out;
+}
+
 export function setSlotOwner(table: SlotTable, slot: number, owner: string | null): void {
   const chunk = table[slot >> CHUNK_BITS]!;
   // Only a real change touches the chunk (and so makes immer copy it).
