@@ -1,5 +1,5 @@
 import { NODE_FAIL } from "../cluster/flags";
-import { flatSlotOwners } from "../cluster/slot-table";
+import { flatSlotOwners, slotOwnerRuns, type SlotOwnerRun } from "../cluster/slot-table";
 import { WALL_CLOCK_EPOCH_MS } from "../kernel/time";
 import { dataAgeInputs } from "../replication/info";
 import { CLUSTER_SLOTS } from "../redis-constants";
@@ -62,36 +62,47 @@ function computeConvergence(run: RunView): Convergence {
   for (const n of up) if (n.state.state !== "ok") problems.push(`${n.pid} says cluster_state:fail`);
 
   const reference = up[0]!;
-  // Flat copies: this visits 16384 slots × every node, once per run of a sweep.
-  const tables = up.map((n) => flatSlotOwners(n.state.slotOwner));
-  const tableOf = new Map(up.map((n, i) => [n, tables[i]!]));
-  const referenceTable = tables[0]!;
   const stuckOwners = new Set<string>();
   let disagreements = 0;
-  let servingId: string | null = null;
-  let serving: ClusterNodeAt | undefined;
-  for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
-    const owner = referenceTable[slot]!;
-    for (let i = 0; i < up.length; i++) {
-      const other = tables[i]![slot]!;
-      if (other === owner) continue;
-      if (disagreements++ < 3) problems.push(`${reference.pid} gives slot ${slot} to ${portOf(reference, owner)}, ${up[i]!.pid} to ${portOf(up[i]!, other)}`);
-    }
+  // Is the slot's owner a running master that serves it? If not, why (once per owner).
+  const checkOwner = (slot: number, owner: string | null, servesIt: (serving: ClusterNodeAt) => boolean): void => {
     if (owner === null) {
       if (!stuckOwners.has("none")) problems.push(`slot ${slot} (and maybe more) has no owner in ${reference.pid}'s table`);
       stuckOwners.add("none");
-      continue;
+      return;
     }
-    if (stuckOwners.has(owner)) continue;
-    if (owner !== servingId) [servingId, serving] = [owner, byId.get(owner)];
-    if (serving !== undefined && tableOf.get(serving)![slot] === owner && serving.state.replication.masterHost === null) continue;
+    if (stuckOwners.has(owner)) return;
+    const serving = byId.get(owner);
+    if (serving !== undefined && servesIt(serving) && serving.state.replication.masterHost === null) return;
     stuckOwners.add(owner);
     const why = whyOwnerIsGone(run, up, owner);
     byDesign ||= why.byDesign;
     problems.push(`slot ${slot} belongs to ${portOf(reference, owner)}, which ${serving === undefined ? "is not running" : "does not serve it"}; ${why.text}`);
+  };
+  // Once per run of a sweep, over 16384 slots × every node: first as runs of one owner, which
+  // agree in a settled cluster; slot by slot only when some node's table differs.
+  const runs = up.map((n) => slotOwnerRuns(n.state.slotOwner));
+  if (runs.every((r) => sameRuns(r, runs[0]!))) {
+    for (const r of runs[0]!) checkOwner(r.first, r.owner, () => true);
+  } else {
+    const tables = up.map((n) => flatSlotOwners(n.state.slotOwner));
+    const tableOf = new Map(up.map((n, i) => [n, tables[i]!]));
+    for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
+      const owner = tables[0]![slot]!;
+      for (let i = 0; i < up.length; i++) {
+        const other = tables[i]![slot]!;
+        if (other === owner) continue;
+        if (disagreements++ < 3) problems.push(`${reference.pid} gives slot ${slot} to ${portOf(reference, owner)}, ${up[i]!.pid} to ${portOf(up[i]!, other)}`);
+      }
+      checkOwner(slot, owner, (serving) => tableOf.get(serving)![slot] === owner);
+    }
   }
   if (disagreements > 3) problems.push(`… ${disagreements} slot disagreements in all`);
   return { converged: problems.length === 0, problems, byDesign };
+}
+
+function sameRuns(a: readonly SlotOwnerRun[], b: readonly SlotOwnerRun[]): boolean {
+  return a.length === b.length && a.every((r, i) => r.first === b[i]!.first && r.owner === b[i]!.owner);
 }
 
 /** Why no replica has taken over a dead owner's slots: each replica's own account. */

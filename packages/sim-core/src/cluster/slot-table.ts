@@ -36,6 +36,33 @@ export function flatSlotOwners(tableOrProxy: SlotTable): (string | null)[] {
   return out;
 }
 
+/** A run of consecutive slots with one owner (or none). */
+export interface SlotOwnerRun {
+  readonly first: number;
+  readonly last: number;
+  readonly owner: string | null;
+}
+
+/** The table as runs of one owner, in slot order: a settled cluster's table is a handful of them. */
+export function slotOwnerRuns(tableOrProxy: SlotTable): SlotOwnerRun[] {
+  const table = unwrapRecorded(tableOrProxy);
+  const runs: SlotOwnerRun[] = [];
+  let first = 0;
+  let owner = table[0]![0] ?? null;
+  for (let c = 0, slot = 0; c < table.length; c++) {
+    const chunk = table[c]!;
+    for (let i = 0; i < CHUNK_SLOTS; i++, slot++) {
+      const o = chunk[i] ?? null;
+      if (o === owner) continue;
+      runs.push({ first, last: slot - 1, owner });
+      first = slot;
+      owner = o;
+    }
+  }
+  runs.push({ first, last: CLUSTER_SLOTS - 1, owner });
+  return runs;
+}
+
 export function setSlotOwner(table: SlotTable, slot: number, owner: string | null): void {
   const chunk = table[slot >> CHUNK_BITS]!;
   // Only a real change touches the chunk (and so makes immer copy it).
