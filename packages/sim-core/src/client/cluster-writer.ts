@@ -4,7 +4,7 @@ import { CLUSTER_SLOTS } from "../redis-constants";
 import { keyHashSlot } from "../cluster/key-slot";
 import type { ClusterNodeState } from "../cluster/state";
 import { CLIENT_CHANNEL, parseAsk, parseMoved, type ClientMessage, type Reply } from "./protocol";
-import { slotOwnerOf } from "../cluster/slot-table";
+import { rangesOwnedInTable } from "../cluster/slot-table";
 import type { WriteErrorKind } from "./events";
 
 export type { WriteErrorKind } from "./events";
@@ -791,24 +791,20 @@ export function lostWrites(ackedByKey: Readonly<Record<string, string>>, finalVa
  * epochs make win once the partitions heal.
  */
 export function finalValueInCluster(nodes: readonly ClusterNodeState[]): (key: string) => string | undefined {
-  const ownerOf = new Array<ClusterNodeState | null | undefined>(CLUSTER_SLOTS);
-  const resolve = (slot: number): ClusterNodeState | null => {
-    let best: ClusterNodeState | null = null;
-    let bestEpoch = -1;
-    for (const node of nodes) {
-      const me = node.nodes[node.myId];
-      if (me === undefined || slotOwnerOf(node.slotOwner, slot) !== node.myId || node.replication.masterHost !== null) continue;
-      if (me.configEpoch > bestEpoch) {
-        best = node;
-        bestEpoch = me.configEpoch;
+  // Built at once from each master's own claims (a run checks every acknowledged key, which
+  // touches most slots): slot by slot, the highest config epoch wins, the first node on a tie.
+  const ownerOf = new Array<ClusterNodeState | null>(CLUSTER_SLOTS).fill(null);
+  const epochOf = new Float64Array(CLUSTER_SLOTS).fill(-1);
+  for (const node of nodes) {
+    const me = node.nodes[node.myId];
+    if (me === undefined || node.replication.masterHost !== null) continue;
+    for (const [first, last] of rangesOwnedInTable(node.slotOwner, node.myId)) {
+      for (let slot = first; slot <= last; slot++) {
+        if (me.configEpoch <= epochOf[slot]!) continue;
+        ownerOf[slot] = node;
+        epochOf[slot] = me.configEpoch;
       }
     }
-    return best;
-  };
-  return (key) => {
-    const slot = keyHashSlot(key);
-    let owner = ownerOf[slot];
-    if (owner === undefined) ownerOf[slot] = owner = resolve(slot);
-    return owner === null ? undefined : owner.data[key];
-  };
+  }
+  return (key) => ownerOf[keyHashSlot(key)]?.data[key];
 }
