@@ -10,6 +10,14 @@
  *   (the keys then hold what the run reached). When it stops short, a 300 + 300 run of the full
  *   10 s follows, printed only: the largest size measured to complete within a budget.
  *
+ * Beside `speedup`, three figures that say where its target stands (keys added, none renamed):
+ * - `events`: events the 3 + 3 hour handled (about four per write: the writer's tick, the
+ *   command at the master, the reply, the stream to the replica);
+ * - `bareLoopSpeedup`: the speedup of the bare loop of the kernel part (bench/bare-loop.ts: a
+ *   heap pop, one random draw and one empty handler call per event) over that many events — the
+ *   ceiling of any simulator that handles each message as an event, on this machine;
+ * - `speedupNoWriter`: the same hour without the writer (gossip, crons, the kill, the failover).
+ *
  * speedup = simulated seconds ÷ wall seconds of the run. Building the cluster is not counted (at
  * 1000 nodes that includes opening its million pre-existing bus links, Simulation.preconnect);
  * its start-up is: every node boots, loads its nodes.conf and runs its first clusterCron.
@@ -18,7 +26,8 @@
  */
 import { BENCH_1000, Simulation, addLargeCluster, clusterWriterModel, seconds, writerSummary, type ClusterWriterState, type Micros } from "../packages/sim-core/src/index";
 import type { BenchKeys, BenchLog, BenchPart } from "./part";
-import { formatRate } from "./timing";
+import { formatRate, timed } from "./timing";
+import { bareLoop } from "./bare-loop";
 import { performance } from "node:perf_hooks";
 
 const SEED = "bench";
@@ -56,6 +65,11 @@ const SPEEDUP_RUN: ClusterRunSpec = {
   // so the hour measures the simulator, not the garbage collector walking 3.6 million keys.
   writer: { writesPerSecond: 1000, keySpace: 100_000 },
 };
+
+const NO_WRITER_RUN: ClusterRunSpec = { ...SPEEDUP_RUN, label: "3 + 3 without the writer", writer: undefined };
+
+/** The bare loop's pending entries: about what the 3 + 3 hour keeps queued (timers and packets in flight). */
+const BARE_PENDING_ENTRIES = 24;
 
 const RUN_100: ClusterRunSpec = {
   label: "50 + 50",
@@ -167,6 +181,13 @@ function runClusterPart(log: BenchLog): BenchKeys {
   const small = runCluster(SPEEDUP_RUN);
   const speedup = logRun(log, SPEEDUP_RUN, small);
   log(`    target ≥ ${formatRate(TARGET_SPEEDUP)}× (one simulated hour in ${(3600 / TARGET_SPEEDUP).toFixed(2)} s) — ${speedup >= TARGET_SPEEDUP ? "met" : "NOT met"}`);
+  const bare = bareLoop(BARE_PENDING_ENTRIES, 100_000, SEED);
+  bare.run(Math.min(small.events, 1_000_000)); // warm-up
+  const bareRun = timed(() => bare.run(small.events));
+  const bareLoopSpeedup = small.simulatedSeconds / bareRun.seconds;
+  log(`    ceiling: the bare loop (pop, draw, empty call) handles the same ${formatRate(small.events)} events in ${bareRun.seconds.toFixed(2)} wall s — speedup ${bareLoopSpeedup.toFixed(0)}× (checksum ${bareRun.result % 10})`);
+  const noWriter = runCluster(NO_WRITER_RUN);
+  const speedupNoWriter = logRun(log, NO_WRITER_RUN, noWriter);
   const hundred = runCluster(RUN_100);
   const speedup100 = logRun(log, RUN_100, hundred);
   const thousand = runCluster(RUN_1000);
@@ -177,6 +198,9 @@ function runClusterPart(log: BenchLog): BenchKeys {
   }
   return {
     speedup: Math.round(speedup),
+    events: small.events,
+    bareLoopSpeedup: Math.round(bareLoopSpeedup),
+    speedupNoWriter: Math.round(speedupNoWriter),
     speedup100: Number(speedup100.toFixed(3)),
     speedup1000: Number(speedup1000.toFixed(4)),
     peakHeapMiB100: Math.round(hundred.peakHeapMiB),
