@@ -1,6 +1,6 @@
 import { NODE_FAIL, NODE_HANDSHAKE, NODE_MASTER, NODE_MYSELF, NODE_REPLICA } from "./flags";
 import type { SlotRanges } from "./slots";
-import { setSlotOwner } from "./slot-table";
+import { loadSlotRange } from "./slot-table";
 import { emptySlotTable, newNodeView, type ClusterNodeState, type NodeId, type NodeView } from "./state";
 
 /**
@@ -78,7 +78,7 @@ export function loadNodesConf(
     if ((entry.flags & NODE_FAIL) !== 0) view.failTimeMs = nowMs;
     if ((entry.flags & NODE_MASTER) !== 0) {
       view.slots = entry.slots;
-      for (const [first, last] of entry.slots) for (let slot = first; slot <= last; slot++) setSlotOwner(slotOwner, slot, entry.id);
+      for (const [first, last] of entry.slots) loadSlotRange(slotOwner, first, last, entry.id);
       view.numSlots = entry.slots.reduce((n, [a, b]) => n + b - a + 1, 0);
     }
     if (entry.configEpoch > currentEpoch) currentEpoch = entry.configEpoch;

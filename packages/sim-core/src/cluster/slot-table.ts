@@ -13,10 +13,31 @@ const CHUNK_BITS = 7;
 const CHUNK_SLOTS = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_SLOTS - 1;
 
+/**
+ * An empty chunk to copy. Built element by element, so that it and its copies are packed arrays
+ * (`new Array(n).fill(…)` stays holey, and every read of a holey array checks for a hole).
+ */
+const EMPTY_CHUNK: readonly (string | null)[] = Array.from({ length: CHUNK_SLOTS }, () => null);
+
 export function emptySlotTable(): SlotTable {
   const table: SlotTable = [];
-  for (let c = 0; c < CLUSTER_SLOTS / CHUNK_SLOTS; c++) table.push(new Array<string | null>(CHUNK_SLOTS).fill(null));
+  for (let c = 0; c < CLUSTER_SLOTS / CHUNK_SLOTS; c++) table.push(EMPTY_CHUNK.slice());
   return table;
+}
+
+/**
+ * Gives slots first…last to `owner`, a chunk at a time: for loading a table at boot
+ * (clusterLoadConfig), outside any handler. Handlers go through setSlotOwner, which touches a
+ * chunk only when a slot really changes.
+ */
+export function loadSlotRange(table: SlotTable, first: number, last: number, owner: string): void {
+  for (let slot = first; slot <= last; ) {
+    const chunk = table[slot >> CHUNK_BITS]!;
+    const from = slot & CHUNK_MASK;
+    const to = Math.min(CHUNK_SLOTS, from + (last - slot) + 1);
+    chunk.fill(owner, from, to);
+    slot += to - from;
+  }
 }
 
 /** The owner of `slot`, or null. */
