@@ -317,6 +317,8 @@ describe("offsets", () => {
         expect(replCommandBytes({ op: "del", key })).toBe(Buffer.byteLength(`*2\r\n${arg("DEL")}${arg(key)}`));
       }),
     );
+    // Lengths of every digit count, 1 to 7.
+    for (const length of [0, 9, 10, 99, 100, 12_345, 1_000_000]) expect(replCommandBytes({ op: "set", key: "k", value: "v".repeat(length) })).toBe(respSet("k", "v".repeat(length)));
     expect(replCommandBytes({ op: "ping" })).toBe(PING_BYTES);
     expect(PING_BYTES).toBe(14);
     expect(replCommandBytes({ op: "select", db: 0 })).toBe(SELECT_0_BYTES);

@@ -46,8 +46,15 @@ export function utf8Bytes(s: string): number {
   return bytes;
 }
 
+/** The decimal digits of a length or a db number, counted without building the string (per write). */
 function digits(n: number): number {
-  return String(n).length;
+  if (!(Number.isSafeInteger(n) && n >= 0)) return String(n).length;
+  let count = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    count++;
+  }
+  return count;
 }
 
 /** `$<len>\r\n<bytes>\r\n` */
@@ -71,7 +78,8 @@ export function respCommandBytes(argByteLengths: readonly number[]): number {
 export function replCommandBytes(cmd: ReplCommand): number {
   switch (cmd.op) {
     case "set":
-      return respCommandBytes([3, utf8Bytes(cmd.key), utf8Bytes(cmd.value)]);
+      // respCommandBytes([3, key, value]) without the array: this runs at every write.
+      return arrayHeaderBytes(3) + bulkBytes(3) + bulkBytes(utf8Bytes(cmd.key)) + bulkBytes(utf8Bytes(cmd.value));
     case "del":
       return respCommandBytes([3, utf8Bytes(cmd.key)]);
     case "ping":
