@@ -34,31 +34,30 @@ export function clearReplicationId2(rs: ReplicationState): void {
 
 /**
  * feedReplicationBuffer for a run of commands: they get consecutive offsets after
- * master_repl_offset, which advances only while a backlog exists. Returns the entries fed (none
- * without a backlog).
+ * master_repl_offset, which advances only while a backlog exists. Returns whether they were fed
+ * (not without a backlog).
  */
-export function feedBacklog(rs: ReplicationState, config: RedisConfig, commands: readonly ReplCommand[], bytesOf: (cmd: ReplCommand) => number): StreamEntry[] {
+export function feedBacklog(rs: ReplicationState, config: RedisConfig, commands: readonly ReplCommand[], bytesOf: (cmd: ReplCommand) => number): boolean {
   const backlog = rs.backlog;
-  if (backlog === null) return [];
-  const fed: StreamEntry[] = [];
+  if (backlog === null) return false;
   const size = backlogSizeBytes(config);
+  const blocks = backlog.blocks;
   for (const cmd of commands) {
     const bytes = bytesOf(cmd);
     const entry: StreamEntry = { offset: rs.masterReplOffset + 1, bytes, cmd };
     rs.masterReplOffset += bytes;
-    let last = backlog.blocks[backlog.blocks.length - 1];
+    let last = blocks[blocks.length - 1];
     if (last === undefined || last.bytes >= PROTO_REPLY_CHUNK_BYTES) {
       last = { firstOffset: entry.offset, bytes: 0, entries: [] };
-      backlog.blocks.push(last);
+      blocks.push(last);
     }
     last.entries.push(entry);
     last.bytes += bytes;
     backlog.histlen = Math.min(backlog.histlen + bytes, size);
-    fed.push(entry);
   }
   backlog.offset = rs.masterReplOffset - backlog.histlen + 1;
   trimBacklogBlocks(rs);
-  return fed;
+  return true;
 }
 
 /**

@@ -321,13 +321,13 @@ export function feedStream(core: ServerCore, ctx: Ctx, commands: readonly ReplCo
     return;
   }
   const before = rs.masterReplOffset;
-  const fed = feedBacklog(rs, core.config, commands, replCommandBytes);
-  if (fed.length === 0) return;
+  if (commands.length === 0 || !feedBacklog(rs, core.config, commands, replCommandBytes)) return;
   let sent: ReplCommand[] | null = null;
   for (const r of rs.replicas) {
     if (!r.streaming) continue;
-    assert(r.sentOffset === before, () => `replica ${r.peer} was sent up to ${r.sentOffset}, the stream is at ${before}`);
-    sent ??= fed.map((e) => copyCommand(e.cmd));
+    if (r.sentOffset !== before) assert(false, `replica ${r.peer} was sent up to ${r.sentOffset}, the stream is at ${before}`);
+    // Copies: the backlog keeps the commands themselves (see copyCommand).
+    sent ??= commands.map(copyCommand);
     send(ctx, r.conn, { type: "stream", offset: before + 1, commands: sent });
     r.sentOffset = rs.masterReplOffset;
   }
