@@ -2,7 +2,7 @@ import { assert } from "../kernel/assert";
 import type { RedisConfig } from "../redis-config";
 import { CLEARED_REPLID, CONFIG_REPL_BACKLOG_MIN_SIZE, PROTO_REPLY_CHUNK_BYTES } from "./constants";
 import type { ReplicationState } from "./state";
-import { copyCommand, type ReplCommand, type StreamEntry } from "./stream";
+import { copyCommand, replCommandBytes, type ReplCommand } from "./stream";
 
 /**
  * The replication backlog and the replication ids (replication.c: createReplicationBacklog,
@@ -37,21 +37,20 @@ export function clearReplicationId2(rs: ReplicationState): void {
  * master_repl_offset, which advances only while a backlog exists. Returns whether they were fed
  * (not without a backlog).
  */
-export function feedBacklog(rs: ReplicationState, config: RedisConfig, commands: readonly ReplCommand[], bytesOf: (cmd: ReplCommand) => number): boolean {
+export function feedBacklog(rs: ReplicationState, config: RedisConfig, commands: readonly ReplCommand[]): boolean {
   const backlog = rs.backlog;
   if (backlog === null) return false;
   const size = backlogSizeBytes(config);
   const blocks = backlog.blocks;
   for (const cmd of commands) {
-    const bytes = bytesOf(cmd);
-    const entry: StreamEntry = { offset: rs.masterReplOffset + 1, bytes, cmd };
-    rs.masterReplOffset += bytes;
+    const bytes = replCommandBytes(cmd);
     let last = blocks[blocks.length - 1];
     if (last === undefined || last.bytes >= PROTO_REPLY_CHUNK_BYTES) {
-      last = { firstOffset: entry.offset, bytes: 0, entries: [] };
+      last = { firstOffset: rs.masterReplOffset + 1, bytes: 0, commands: [] };
       blocks.push(last);
     }
-    last.entries.push(entry);
+    rs.masterReplOffset += bytes;
+    last.commands.push(cmd);
     last.bytes += bytes;
     backlog.histlen = Math.min(backlog.histlen + bytes, size);
   }
@@ -93,13 +92,21 @@ export function backlogCommandsFrom(rs: ReplicationState, fromOffset: number): R
   let found = false;
   for (const block of backlog.blocks) {
     if (block.firstOffset + block.bytes - 1 < fromOffset) continue;
-    for (const entry of block.entries) {
+    // Each command's offset follows from the block's first one and the bytes before it.
+    let offset = block.firstOffset;
+    for (const cmd of block.commands) {
+      const bytes = replCommandBytes(cmd);
       if (!found) {
-        if (entry.offset + entry.bytes - 1 < fromOffset) continue;
-        assert(entry.offset === fromOffset, () => `backlog read from offset ${fromOffset}, inside the command at ${entry.offset} (${entry.bytes} bytes)`);
+        if (offset + bytes - 1 < fromOffset) {
+          offset += bytes;
+          continue;
+        }
+        const at = offset;
+        assert(at === fromOffset, () => `backlog read from offset ${fromOffset}, inside the command at ${at} (${bytes} bytes)`);
         found = true;
       }
-      out.push(copyCommand(entry.cmd));
+      out.push(copyCommand(cmd));
+      offset += bytes;
     }
   }
   assert(found, () => `backlog read from offset ${fromOffset}: no command held there (master_repl_offset ${rs.masterReplOffset})`);

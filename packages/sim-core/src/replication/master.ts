@@ -10,7 +10,7 @@ import {
   REPL_DISKLESS_SYNC_DELAY_S,
 } from "./constants";
 import { newReplid, unixSeconds, type ReplicaClient, type ReplicationMessage, type ReplicationState, type ServerCore } from "./state";
-import { copyCommand, copyData, estimateRdbBytes, replCommandBytes, type ReplCommand } from "./stream";
+import { copyCommand, copyData, estimateRdbBytes, type ReplCommand } from "./stream";
 
 /**
  * The master side of replication: replicas attach with PSYNC, get a partial or a full resync,
@@ -321,7 +321,7 @@ export function feedStream(core: ServerCore, ctx: Ctx, commands: readonly ReplCo
     return;
   }
   const before = rs.masterReplOffset;
-  if (commands.length === 0 || !feedBacklog(rs, core.config, commands, replCommandBytes)) return;
+  if (commands.length === 0 || !feedBacklog(rs, core.config, commands)) return;
   let sent: ReplCommand[] | null = null;
   for (const r of rs.replicas) {
     if (!r.streaming) continue;

@@ -2,7 +2,7 @@ import { WALL_CLOCK_EPOCH_MS } from "../kernel/time";
 import type { BootCtx, ConnId, Ctx, ProcessId } from "../process/model";
 import type { RedisConfig } from "../redis-config";
 import { CLEARED_REPLID, REPLID_RANDOM_BYTES } from "./constants";
-import type { ReplCommand, StreamEntry } from "./stream";
+import type { ReplCommand } from "./stream";
 
 /**
  * The replication state of one Redis server (server.h: the `server.repl_*`, `server.masterhost`, `server.master`,
@@ -47,7 +47,8 @@ export interface BacklogBlock {
   /** Offset of the block's first byte. */
   firstOffset: number;
   bytes: number;
-  entries: StreamEntry[];
+  /** Its commands in stream order: each starts where the one before it ends (replCommandBytes). */
+  commands: ReplCommand[];
 }
 
 /** A replica client state on its master (replstate); INFO prints both waits as `wait_bgsave`. */

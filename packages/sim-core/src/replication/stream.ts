@@ -21,13 +21,6 @@ export type ReplCommand =
   /** Emitted before the first command after a full-sync set-up or a promotion (slaveseldb = -1). */
   | { readonly op: "select"; readonly db: number };
 
-/** A command and where it sits in the stream: its first byte is `offset` (1-based). */
-export interface StreamEntry {
-  readonly offset: number;
-  readonly bytes: number;
-  readonly cmd: ReplCommand;
-}
-
 /** The number of bytes of `s` in UTF-8 (RESP lengths count bytes, not UTF-16 units). */
 export function utf8Bytes(s: string): number {
   let bytes = 0;
