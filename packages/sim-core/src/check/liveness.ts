@@ -1,5 +1,5 @@
 import { NODE_FAIL } from "../cluster/flags";
-import { flatSlotOwners, slotOwnerRuns, type SlotOwnerRun } from "../cluster/slot-table";
+import { flatSlotOwners, sameSlotOwners, slotOwnerRuns } from "../cluster/slot-table";
 import { WALL_CLOCK_EPOCH_MS } from "../kernel/time";
 import { dataAgeInputs } from "../replication/info";
 import { CLUSTER_SLOTS } from "../redis-constants";
@@ -79,11 +79,10 @@ function computeConvergence(run: RunView): Convergence {
     byDesign ||= why.byDesign;
     problems.push(`slot ${slot} belongs to ${portOf(reference, owner)}, which ${serving === undefined ? "is not running" : "does not serve it"}; ${why.text}`);
   };
-  // Once per run of a sweep, over 16384 slots × every node: first as runs of one owner, which
-  // agree in a settled cluster; slot by slot only when some node's table differs.
-  const runs = up.map((n) => slotOwnerRuns(n.state.slotOwner));
-  if (runs.every((r) => sameRuns(r, runs[0]!))) {
-    for (const r of runs[0]!) checkOwner(r.first, r.owner, () => true);
+  // Once per run of a sweep, over 16384 slots × every node: when every table equals the first
+  // (a settled cluster), its runs of one owner are checked; slot by slot only when one differs.
+  if (up.every((n) => sameSlotOwners(n.state.slotOwner, reference.state.slotOwner))) {
+    for (const r of slotOwnerRuns(reference.state.slotOwner)) checkOwner(r.first, r.owner, () => true);
   } else {
     const tables = up.map((n) => flatSlotOwners(n.state.slotOwner));
     const tableOf = new Map(up.map((n, i) => [n, tables[i]!]));
@@ -99,10 +98,6 @@ function computeConvergence(run: RunView): Convergence {
   }
   if (disagreements > 3) problems.push(`… ${disagreements} slot disagreements in all`);
   return { converged: problems.length === 0, problems, byDesign };
-}
-
-function sameRuns(a: readonly SlotOwnerRun[], b: readonly SlotOwnerRun[]): boolean {
-  return a.length === b.length && a.every((r, i) => r.first === b[i]!.first && r.owner === b[i]!.owner);
 }
 
 /** Why no replica has taken over a dead owner's slots: each replica's own account. */

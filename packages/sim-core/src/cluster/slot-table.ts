@@ -57,6 +57,19 @@ export function flatSlotOwners(tableOrProxy: SlotTable): (string | null)[] {
   return out;
 }
 
+/** Whether two tables give every slot the same owner (chunk by chunk, no copies). */
+export function sameSlotOwners(aOrProxy: SlotTable, bOrProxy: SlotTable): boolean {
+  const a = unwrapRecorded(aOrProxy);
+  const b = unwrapRecorded(bOrProxy);
+  for (let c = 0; c < a.length; c++) {
+    const ca = a[c]!;
+    const cb = b[c]!;
+    if (ca === cb) continue;
+    for (let i = 0; i < CHUNK_SLOTS; i++) if ((ca[i] ?? null) !== (cb[i] ?? null)) return false;
+  }
+  return true;
+}
+
 /** A run of consecutive slots with one owner (or none). */
 export interface SlotOwnerRun {
   readonly first: number;
