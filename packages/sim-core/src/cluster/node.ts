@@ -178,7 +178,8 @@ function restoredState(options: ClusterNodeOptions, persisted: ClusterNodePersis
  * everyone, the state is already ok); a restarted node starts in state fail, as Redis does.
  */
 function fromConf(s: ClusterNodeState, conf: NodesConf, nowMs: number, formed: boolean): ClusterNodeState {
-  Object.assign(s, loadNodesConf(conf, nowMs));
+  // s is a fresh baseState: its slot table is still empty, and loading fills it.
+  Object.assign(s, loadNodesConf(conf, nowMs, s.slotOwner));
   if (formed) {
     for (const id of s.nodeOrder) s.nodes[id]!.pongReceivedMs = nowMs;
     s.state = "ok";

@@ -1,6 +1,6 @@
 import { NODE_FAIL, NODE_HANDSHAKE, NODE_MASTER, NODE_MYSELF, NODE_REPLICA } from "./flags";
 import type { SlotRanges } from "./slots";
-import { loadSlotRange } from "./slot-table";
+import { loadSlotRange, type SlotTable } from "./slot-table";
 import { emptySlotTable, newNodeView, type ClusterNodeState, type NodeId, type NodeView } from "./state";
 
 /**
@@ -64,10 +64,11 @@ export function nodesConfOf(s: ClusterNodeState): NodesConf {
 export function loadNodesConf(
   conf: NodesConf,
   nowMs: number,
+  /** An empty table to fill (a booting node's own, saving a second 16384-slot table). */
+  slotOwner: SlotTable = emptySlotTable(),
 ): Pick<ClusterNodeState, "nodes" | "nodeOrder" | "slotOwner" | "currentEpoch" | "lastVoteEpoch" | "migratingSlotsTo" | "importingSlotsFrom"> {
   const nodes: Record<NodeId, NodeView> = {};
   const nodeOrder: NodeId[] = [];
-  const slotOwner = emptySlotTable();
   let currentEpoch = conf.currentEpoch;
   for (const entry of conf.nodes) {
     const view = newNodeView(entry.id, entry.port, entry.flags, nowMs);
