@@ -3,39 +3,57 @@ import type { SlotRanges } from "./slots";
 import { unwrapRecorded } from "../trace/patch-recorder";
 
 /**
- * A node's slot table (clusterState.slots): the owner of each of the 16384 slots, or null. It is
- * kept in chunks of 128 slots so that a change copies one chunk, not 16384 entries, when a
- * handler runs under immer in trace mode — a reshard changes the table thousands of times.
+ * A node's slot table (clusterState.slots): the owner of each of the 16384 slots, or null.
+ *
+ * It is kept in 128 chunks of 128 slots, so that a change in trace mode records one chunk, not
+ * 16384 entries (a reshard changes the table thousands of times). A chunk whose slots all have
+ * one owner is kept as that owner alone (a node id, or null); it becomes an array of 128 owners
+ * at its first change that splits it. A settled cluster's tables are then 128 entries each
+ * instead of 16384: a run of a sweep builds six of them, the 1000-node bench a thousand, and the
+ * checkers' scans step over whole chunks.
  */
-export type SlotTable = (string | null)[][];
+export type SlotTable = SlotChunk[];
+type SlotChunk = string | null | (string | null)[];
 
 const CHUNK_BITS = 7;
 const CHUNK_SLOTS = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_SLOTS - 1;
+const CHUNKS = CLUSTER_SLOTS / CHUNK_SLOTS;
 
-/**
- * An empty chunk to copy. Built element by element, so that it and its copies are packed arrays
- * (`new Array(n).fill(…)` stays holey, and every read of a holey array checks for a hole).
- */
-const EMPTY_CHUNK: readonly (string | null)[] = Array.from({ length: CHUNK_SLOTS }, () => null);
+/** Is the chunk one owner for all its slots (an id or null), rather than an array of them? */
+function isUniform(chunk: SlotChunk): chunk is string | null {
+  return chunk === null || typeof chunk === "string";
+}
+
+/** A chunk's 128 owners as an array, every one `owner` (built element by element: a packed array). */
+function expanded(owner: string | null): (string | null)[] {
+  const out: (string | null)[] = [];
+  for (let i = 0; i < CHUNK_SLOTS; i++) out.push(owner);
+  return out;
+}
 
 export function emptySlotTable(): SlotTable {
   const table: SlotTable = [];
-  for (let c = 0; c < CLUSTER_SLOTS / CHUNK_SLOTS; c++) table.push(EMPTY_CHUNK.slice());
+  for (let c = 0; c < CHUNKS; c++) table.push(null);
   return table;
 }
 
 /**
  * Gives slots first…last to `owner`, a chunk at a time: for loading a table at boot
- * (clusterLoadConfig), outside any handler. Handlers go through setSlotOwner, which touches a
- * chunk only when a slot really changes.
+ * (clusterLoadConfig), outside any handler. Handlers go through setSlotOwner.
  */
 export function loadSlotRange(table: SlotTable, first: number, last: number, owner: string): void {
   for (let slot = first; slot <= last; ) {
-    const chunk = table[slot >> CHUNK_BITS]!;
+    const c = slot >> CHUNK_BITS;
     const from = slot & CHUNK_MASK;
     const to = Math.min(CHUNK_SLOTS, from + (last - slot) + 1);
-    chunk.fill(owner, from, to);
+    if (from === 0 && to === CHUNK_SLOTS) {
+      table[c] = owner;
+    } else {
+      const chunk = table[c]!;
+      const owners = isUniform(chunk) ? (table[c] = expanded(chunk)) : chunk;
+      owners.fill(owner, from, to);
+    }
     slot += to - from;
   }
 }
@@ -43,16 +61,31 @@ export function loadSlotRange(table: SlotTable, first: number, last: number, own
 /** The owner of `slot`, or null. */
 export function slotOwnerOf(table: SlotTable, slot: number): string | null {
   // A read: in trace mode it may skip the recording proxies (loops over all 16384 slots call it).
-  return unwrapRecorded(table)[slot >> CHUNK_BITS]![slot & CHUNK_MASK] ?? null;
+  const chunk = unwrapRecorded(table)[slot >> CHUNK_BITS]!;
+  return isUniform(chunk) ? chunk : (chunk[slot & CHUNK_MASK] ?? null);
+}
+
+export function setSlotOwner(table: SlotTable, slot: number, owner: string | null): void {
+  const c = slot >> CHUNK_BITS;
+  const chunk = table[c]!;
+  // Only a real change touches the chunk (and so makes trace mode record it).
+  if (isUniform(chunk)) {
+    if (chunk === owner) return;
+    const owners = expanded(chunk);
+    owners[slot & CHUNK_MASK] = owner;
+    table[c] = owners;
+    return;
+  }
+  if (chunk[slot & CHUNK_MASK] !== owner) chunk[slot & CHUNK_MASK] = owner;
 }
 
 /** Every slot's owner as one flat array (a copy): for reads that visit all 16384 slots. */
 export function flatSlotOwners(tableOrProxy: SlotTable): (string | null)[] {
   const table = unwrapRecorded(tableOrProxy);
   const out = new Array<string | null>(CLUSTER_SLOTS);
-  for (let c = 0, slot = 0; c < table.length; c++) {
+  for (let c = 0, slot = 0; c < CHUNKS; c++) {
     const chunk = table[c]!;
-    for (let i = 0; i < CHUNK_SLOTS; i++) out[slot++] = chunk[i] ?? null;
+    for (let i = 0; i < CHUNK_SLOTS; i++) out[slot++] = isUniform(chunk) ? chunk : (chunk[i] ?? null);
   }
   return out;
 }
@@ -61,11 +94,18 @@ export function flatSlotOwners(tableOrProxy: SlotTable): (string | null)[] {
 export function sameSlotOwners(aOrProxy: SlotTable, bOrProxy: SlotTable): boolean {
   const a = unwrapRecorded(aOrProxy);
   const b = unwrapRecorded(bOrProxy);
-  for (let c = 0; c < a.length; c++) {
+  for (let c = 0; c < CHUNKS; c++) {
     const ca = a[c]!;
     const cb = b[c]!;
     if (ca === cb) continue;
-    for (let i = 0; i < CHUNK_SLOTS; i++) if ((ca[i] ?? null) !== (cb[i] ?? null)) return false;
+    const ua = isUniform(ca);
+    const ub = isUniform(cb);
+    if (ua && ub) return false;
+    for (let i = 0; i < CHUNK_SLOTS; i++) {
+      const oa = ua ? ca : (ca[i] ?? null);
+      const ob = ub ? cb : (cb[i] ?? null);
+      if (oa !== ob) return false;
+    }
   }
   return true;
 }
@@ -82,39 +122,25 @@ export function slotOwnerRuns(tableOrProxy: SlotTable): SlotOwnerRun[] {
   const table = unwrapRecorded(tableOrProxy);
   const runs: SlotOwnerRun[] = [];
   let first = 0;
-  let owner = table[0]![0] ?? null;
-  for (let c = 0, slot = 0; c < table.length; c++) {
+  let owner = slotOwnerOf(table, 0);
+  const visit = (slot: number, o: string | null): void => {
+    if (o === owner) return;
+    runs.push({ first, last: slot - 1, owner });
+    first = slot;
+    owner = o;
+  };
+  for (let c = 0, slot = 0; c < CHUNKS; c++, slot += CHUNK_SLOTS) {
     const chunk = table[c]!;
-    for (let i = 0; i < CHUNK_SLOTS; i++, slot++) {
-      const o = chunk[i] ?? null;
-      if (o === owner) continue;
-      runs.push({ first, last: slot - 1, owner });
-      first = slot;
-      owner = o;
-    }
+    if (isUniform(chunk)) visit(slot, chunk);
+    else for (let i = 0; i < CHUNK_SLOTS; i++) visit(slot + i, chunk[i] ?? null);
   }
   runs.push({ first, last: CLUSTER_SLOTS - 1, owner });
   return runs;
 }
 
-export function setSlotOwner(table: SlotTable, slot: number, owner: string | null): void {
-  const chunk = table[slot >> CHUNK_BITS]!;
-  // Only a real change touches the chunk (and so makes immer copy it).
-  if (chunk[slot & CHUNK_MASK] !== owner) chunk[slot & CHUNK_MASK] = owner;
-}
-
 /** SlotRanges of the slots `owner` holds in the table. */
 export function rangesOwnedInTable(tableOrProxy: SlotTable, owner: string): SlotRanges {
-  const table = unwrapRecorded(tableOrProxy);
   const out: [number, number][] = [];
-  let start = -1;
-  for (let slot = 0; slot <= CLUSTER_SLOTS; slot++) {
-    const mine = slot < CLUSTER_SLOTS && table[slot >> CHUNK_BITS]![slot & CHUNK_MASK] === owner;
-    if (mine && start < 0) start = slot;
-    else if (!mine && start >= 0) {
-      out.push([start, slot - 1]);
-      start = -1;
-    }
-  }
+  for (const run of slotOwnerRuns(tableOrProxy)) if (run.owner === owner) out.push([run.first, run.last]);
   return out;
 }
