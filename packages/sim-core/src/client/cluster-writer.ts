@@ -1,3 +1,4 @@
+import { keyedRecord } from "../keyed-record";
 import type { Micros } from "../kernel/time";
 import type { ConnId, Ctx, ProcessEvent, ProcessId, ProcessModel } from "../process/model";
 import { CLUSTER_SLOTS } from "../redis-constants";
@@ -610,7 +611,7 @@ function idealUs(s: ClusterWriterState, c: { readonly periodUs: number }, tick: 
 }
 
 function ackBucket(s: ClusterWriterState, bucket: number): Record<string, string> {
-  while (s.acked.length <= bucket) s.acked.push({});
+  while (s.acked.length <= bucket) s.acked.push(keyedRecord());
   return s.acked[bucket]!;
 }
 

@@ -1,3 +1,4 @@
+import { keyedRecord } from "../keyed-record";
 import type { Micros } from "../kernel/time";
 import type { ConnId } from "../process/model";
 import { CLIENT_CHANNEL, bulk, error, integer, ok, type ClientMessage, type Reply } from "../client/protocol";
@@ -202,7 +203,7 @@ export function clusterReset(s: ClusterNodeState, args: readonly string[], ctx: 
     setNodeAsMaster(s, me);
     me.flags &= ~NODE_MIGRATE_TO;
     replication.replicationUnsetMaster(s, ctx);
-    s.data = {};
+    s.data = keyedRecord();
   }
   s.migratingSlotsTo = {};
   s.importingSlotsFrom = {};

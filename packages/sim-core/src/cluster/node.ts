@@ -1,3 +1,4 @@
+import { keyedRecord } from "../keyed-record";
 import type { Micros } from "../kernel/time";
 import type { BootCtx, ConnId, Ctx, Message, ProcessEvent, ProcessModel } from "../process/model";
 import { CLUSTER_CRON_PERIOD_MS } from "../redis-constants";
@@ -21,7 +22,6 @@ import {
   TODO_SAVE_CONFIG,
   TODO_UPDATE_STATE,
   emptySlotTable,
-  idTable,
   isReplica,
   myself,
   newNodeView,
@@ -90,11 +90,11 @@ function baseState(options: ClusterNodeOptions, ctx: BootCtx, myId: string): Clu
   return {
     port: options.port,
     config: options.config,
-    data: {},
+    data: keyedRecord(),
     replication: replication.initialReplication(ctx),
     nodesConf: { myId, currentEpoch: 0, lastVoteEpoch: 0, nodes: [] },
     myId,
-    nodes: idTable(),
+    nodes: keyedRecord(),
     nodeOrder: [],
     currentEpoch: 0,
     lastVoteEpoch: 0,
@@ -115,7 +115,7 @@ function baseState(options: ClusterNodeOptions, ctx: BootCtx, myId: string): Clu
     clientsPausedUntilMs: 0,
     pausedWrites: [],
     shutdownDeadlineMs: 0,
-    preexistingLinks: idTable(),
+    preexistingLinks: keyedRecord(),
     firstCallTimeMs: 0,
     amongMinorityTimeMs: 0,
     cronIteration: 0,
@@ -128,7 +128,7 @@ function baseState(options: ClusterNodeOptions, ctx: BootCtx, myId: string): Clu
     migratingSlotsTo: {},
     importingSlotsFrom: {},
     askingConns: {},
-    forgottenUntilMs: idTable(),
+    forgottenUntilMs: keyedRecord(),
     migrate: null,
     heldCommands: [],
     migrateConns: {},

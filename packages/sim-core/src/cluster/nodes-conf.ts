@@ -1,7 +1,8 @@
 import { NODE_FAIL, NODE_HANDSHAKE, NODE_MASTER, NODE_MYSELF, NODE_REPLICA } from "./flags";
 import type { SlotRanges } from "./slots";
 import { loadSlotRange, type SlotTable } from "./slot-table";
-import { emptySlotTable, idTable, newNodeView, type ClusterNodeState, type NodeId, type NodeView } from "./state";
+import { keyedRecord } from "../keyed-record";
+import { emptySlotTable, newNodeView, type ClusterNodeState, type NodeId, type NodeView } from "./state";
 
 /**
  * nodes.conf: what a cluster node writes down (clusterSaveConfig) and reads back at start
@@ -67,7 +68,7 @@ export function loadNodesConf(
   /** An empty table to fill (a booting node's own, saving a second 16384-slot table). */
   slotOwner: SlotTable = emptySlotTable(),
 ): Pick<ClusterNodeState, "nodes" | "nodeOrder" | "slotOwner" | "currentEpoch" | "lastVoteEpoch" | "migratingSlotsTo" | "importingSlotsFrom"> {
-  const nodes = idTable<NodeView>();
+  const nodes = keyedRecord<NodeView>();
   const nodeOrder: NodeId[] = [];
   let currentEpoch = conf.currentEpoch;
   for (const entry of conf.nodes) {

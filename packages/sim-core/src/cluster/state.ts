@@ -187,16 +187,6 @@ export function newNodeView(id: NodeId, port: number, flags: number, nowMs: numb
   };
 }
 
-/**
- * An empty record keyed by node id. Node ids are random 40-character names, new in every run: as
- * the keys of an ordinary object each would make the engine build a new hidden class (and every
- * lookup by id a megamorphic one); an object without a prototype is a hash table from the start.
- * It is still a plain object to JSON, immer and the trace-mode recorder.
- */
-export function idTable<T>(): Record<NodeId, T> {
-  return Object.create(null) as Record<NodeId, T>;
-}
-
 export { emptySlotTable, slotOwnerOf, setSlotOwner } from "./slot-table";
 
 export const myself = (s: ClusterNodeState): NodeView => s.nodes[s.myId]!;

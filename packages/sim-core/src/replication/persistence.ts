@@ -1,3 +1,4 @@
+import { keyedRecord } from "../keyed-record";
 import type { BootCtx, ProcessId } from "../process/model";
 import { createReplicationBacklog, freeReplicationBacklog } from "./backlog";
 import { bootUnixSeconds, type RdbFile, type ServerCore } from "./state";
@@ -65,11 +66,11 @@ export function restoreReplication(core: ServerCore, persisted: PersistedReplica
   if (replicaOf !== null) replicaOfAtBoot(core, replicaOf);
 
   if (core.config.appendonly) {
-    core.data = persisted?.aof ? copyData(persisted.aof) : {};
+    core.data = persisted?.aof ? copyData(persisted.aof) : keyedRecord();
     return;
   }
   if (rdb === null) {
-    core.data = {};
+    core.data = keyedRecord();
     return;
   }
   // A master creates its backlog before loading (expired keys are fed to it as DELs).

@@ -1,3 +1,4 @@
+import { keyedRecord } from "../keyed-record";
 import { RDB_FIXED_BYTES, RESP_PING_BYTES } from "./constants";
 
 /**
@@ -132,7 +133,7 @@ export function estimateRdbBytes(data: Readonly<Record<string, string>>): number
 
 /** A plain copy of a dataset, safe to keep or send (never a piece of a draft). */
 export function copyData(data: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = keyedRecord<string>();
   for (const key in data) out[key] = data[key]!;
   return out;
 }

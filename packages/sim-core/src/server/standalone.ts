@@ -1,3 +1,4 @@
+import { keyedRecord } from "../keyed-record";
 import type { Micros } from "../kernel/time";
 import type { BootCtx, ConnId, Ctx, Message, ProcessEvent, ProcessId, ProcessModel } from "../process/model";
 import { redisConfig, type RedisConfig } from "../redis-config";
@@ -63,7 +64,7 @@ export function standaloneServerModel(options: StandaloneOptions): ProcessModel<
   const fresh = (ctx: BootCtx, replicaOf: ProcessId | null): StandaloneState => ({
     port: options.port,
     config,
-    data: {},
+    data: keyedRecord(),
     replication: replication.initialReplication(ctx),
     // server.c:initServerConfig → getRandomHexChars(server.runid): a new one at every start.
     runId: ctx.rng("run-id").hex(20),
