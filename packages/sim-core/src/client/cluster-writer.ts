@@ -110,12 +110,14 @@ interface Request {
 /** The writer's connection to one node. */
 export interface WriterLink {
   readonly port: number;
-  /** The port as a key of `links`, `failingRoutes` and `routeLastSuccessUs`. */
+  /** The port as a key of `links` and `failingRoutes`. */
   readonly route: string;
   /** -1: no connection. */
   conn: ConnId;
   connected: boolean;
   request: Request | null;
+  /** When this route last acknowledged a write; -1 before its first. */
+  lastSuccessUs: number;
 }
 
 export interface AckRecord {
@@ -156,7 +158,6 @@ export interface ClusterWriterState {
   lastSuccessUs: number;
   longestGapUs: number;
   /** Last OK per route (port). */
-  routeLastSuccessUs: Record<string, number>;
   /** Failing routes (port) → when their outage began (their last OK). */
   failingRoutes: Record<string, number>;
   /** The open outage's start, or -1. */
@@ -206,7 +207,6 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
     errors: {},
     lastSuccessUs: -1,
     longestGapUs: 0,
-    routeLastSuccessUs: {},
     failingRoutes: {},
     outageStartUs: -1,
     failedAtOutageStart: 0,
@@ -389,7 +389,7 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
     if (s.lastSuccessUs >= 0 && now - s.lastSuccessUs > s.longestGapUs) s.longestGapUs = now - s.lastSuccessUs;
     s.lastSuccessUs = now;
     const route = link.route;
-    s.routeLastSuccessUs[route] = now;
+    link.lastSuccessUs = now;
     if (s.outageStartUs < 0) return;
     if (s.failingRoutes[route] !== undefined) delete s.failingRoutes[route];
     if (isEmpty(s.failingRoutes)) {
@@ -408,7 +408,7 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
     // A write routed by a map that has changed since says nothing about the slot's new owner.
     const mapped = slotRouteOf(s.slotMap, request.slot);
     if (mapped !== null && mapped !== port) return;
-    const since = s.routeLastSuccessUs[route] ?? request.issuedUs;
+    const since = link.lastSuccessUs >= 0 ? link.lastSuccessUs : request.issuedUs;
     s.failingRoutes[route] = since;
     if (s.outageStartUs < 0) {
       s.outageStartUs = since;
@@ -587,7 +587,7 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
   function linkTo(s: ClusterWriterState, port: number): WriterLink {
     const route = String(port);
     let link = s.links[route];
-    if (link === undefined) s.links[route] = link = { port, route, conn: NO_CONN, connected: false, request: null };
+    if (link === undefined) s.links[route] = link = { port, route, conn: NO_CONN, connected: false, request: null, lastSuccessUs: -1 };
     return link;
   }
 }
