@@ -805,19 +805,38 @@ export function lostWrites(ackedByKey: Readonly<Record<string, string>>, finalVa
  * epochs make win once the partitions heal.
  */
 export function finalValueInCluster(nodes: readonly ClusterNodeState[]): (key: string) => string | undefined {
-  // Built at once from each master's own claims (a run checks every acknowledged key, which
-  // touches most slots): slot by slot, the highest config epoch wins, the first node on a tie.
-  const ownerOf = new Array<ClusterNodeState | null>(CLUSTER_SLOTS).fill(null);
-  const epochOf = new Float64Array(CLUSTER_SLOTS).fill(-1);
+  // Each live master's own claims. A settled cluster claims each slot once: the claims, sorted,
+  // are searched by slot. Overlapping claims are settled slot by slot: the highest config epoch
+  // wins, the first node on a tie.
+  const claims: { readonly first: number; readonly last: number; readonly node: ClusterNodeState; readonly epoch: number }[] = [];
   for (const node of nodes) {
     const me = node.nodes[node.myId];
     if (me === undefined || node.replication.masterHost !== null) continue;
-    for (const [first, last] of rangesOwnedInTable(node.slotOwner, node.myId)) {
-      for (let slot = first; slot <= last; slot++) {
-        if (me.configEpoch <= epochOf[slot]!) continue;
-        ownerOf[slot] = node;
-        epochOf[slot] = me.configEpoch;
+    for (const [first, last] of rangesOwnedInTable(node.slotOwner, node.myId)) claims.push({ first, last, node, epoch: me.configEpoch });
+  }
+  const sorted = [...claims].sort((x, y) => x.first - y.first);
+  if (sorted.every((c, i) => i === 0 || c.first > sorted[i - 1]!.last)) {
+    return (key) => {
+      const slot = keyHashSlot(key);
+      let lo = 0;
+      let hi = sorted.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const c = sorted[mid]!;
+        if (slot < c.first) hi = mid - 1;
+        else if (slot > c.last) lo = mid + 1;
+        else return c.node.data[key];
       }
+      return undefined;
+    };
+  }
+  const ownerOf = new Array<ClusterNodeState | null>(CLUSTER_SLOTS).fill(null);
+  const epochOf = new Float64Array(CLUSTER_SLOTS).fill(-1);
+  for (const { first, last, node, epoch } of claims) {
+    for (let slot = first; slot <= last; slot++) {
+      if (epoch <= epochOf[slot]!) continue;
+      ownerOf[slot] = node;
+      epochOf[slot] = epoch;
     }
   }
   return (key) => ownerOf[keyHashSlot(key)]?.data[key];
