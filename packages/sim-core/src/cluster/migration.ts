@@ -314,7 +314,9 @@ function sendRestores(s: ClusterNodeState, ctx: BusCtx): void {
 
 /** True when `conn` is one of this node's MIGRATE connections. */
 export function isMigrateConn(s: ClusterNodeState, conn: ConnId): boolean {
-  for (const c of Object.values(s.migrateConns)) if (c === conn) return true;
+  // Asked of every client command: a walk of the (nearly always empty) record, no array built.
+  const conns = s.migrateConns;
+  for (const port in conns) if (conns[port] === conn) return true;
   return false;
 }
 
