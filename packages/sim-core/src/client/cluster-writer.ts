@@ -157,7 +157,6 @@ export interface ClusterWriterState {
 
   lastSuccessUs: number;
   longestGapUs: number;
-  /** Last OK per route (port). */
   /** Failing routes (port) → when their outage began (their last OK). */
   failingRoutes: Record<string, number>;
   /** The open outage's start, or -1. */

@@ -325,7 +325,7 @@ export function feedStream(core: ServerCore, ctx: Ctx, commands: readonly ReplCo
   let sent: ReplCommand[] | null = null;
   for (const r of rs.replicas) {
     if (!r.streaming) continue;
-    if (r.sentOffset !== before) assert(false, `replica ${r.peer} was sent up to ${r.sentOffset}, the stream is at ${before}`);
+    assert(r.sentOffset === before, () => `replica ${r.peer} was sent up to ${r.sentOffset}, the stream is at ${before}`);
     // Copies: the backlog keeps the commands themselves (see copyCommand).
     sent ??= commands.map(copyCommand);
     send(ctx, r.conn, { type: "stream", offset: before + 1, commands: sent });
