@@ -654,18 +654,24 @@ export function errorKindOf(text: string): WriteErrorKind {
   return ERROR_KINDS.has(word) ? (word as WriteErrorKind) : "otherError";
 }
 
-/** The port a slot map sends `slot` to, or null (binary search over the sorted runs). */
+/** The port a slot map sends `slot` to, or null. */
 export function slotRouteOf(map: readonly SlotRoute[], slot: number): number | null {
+  const i = rangeHolding(map, slot);
+  return i < 0 ? null : map[i]!.port;
+}
+
+/** The index of the range holding `slot` among sorted, disjoint ranges (binary search), or -1. */
+function rangeHolding(ranges: readonly { readonly first: number; readonly last: number }[], slot: number): number {
   let lo = 0;
-  let hi = map.length - 1;
+  let hi = ranges.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const route = map[mid]!;
-    if (slot < route.first) hi = mid - 1;
-    else if (slot > route.last) lo = mid + 1;
-    else return route.port;
+    const range = ranges[mid]!;
+    if (slot < range.first) hi = mid - 1;
+    else if (slot > range.last) lo = mid + 1;
+    else return mid;
   }
-  return null;
+  return -1;
 }
 
 /** A new slot map in which `slot` goes to `port` (what a MOVED reply teaches). */
@@ -816,17 +822,8 @@ export function finalValueInCluster(nodes: readonly ClusterNodeState[]): (key: s
   const sorted = [...claims].sort((x, y) => x.first - y.first);
   if (sorted.every((c, i) => i === 0 || c.first > sorted[i - 1]!.last)) {
     return (key) => {
-      const slot = keyHashSlot(key);
-      let lo = 0;
-      let hi = sorted.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const c = sorted[mid]!;
-        if (slot < c.first) hi = mid - 1;
-        else if (slot > c.last) lo = mid + 1;
-        else return c.node.data[key];
-      }
-      return undefined;
+      const i = rangeHolding(sorted, keyHashSlot(key));
+      return i < 0 ? undefined : sorted[i]!.node.data[key];
     };
   }
   const ownerOf = new Array<ClusterNodeState | null>(CLUSTER_SLOTS).fill(null);
