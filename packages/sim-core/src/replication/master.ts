@@ -10,7 +10,8 @@ import {
   REPL_DISKLESS_SYNC_DELAY_S,
 } from "./constants";
 import { newReplid, unixSeconds, type ReplicaClient, type ReplicationMessage, type ReplicationState, type ServerCore } from "./state";
-import { copyCommand, copyData, estimateRdbBytes, type ReplCommand } from "./stream";
+import { copyData, estimateRdbBytes, type ReplCommand } from "./stream";
+import { shared } from "../kernel/shared-value";
 
 /**
  * The master side of replication: replicas attach with PSYNC, get a partial or a full resync,
@@ -322,12 +323,12 @@ export function feedStream(core: ServerCore, ctx: Ctx, commands: readonly ReplCo
   }
   const before = rs.masterReplOffset;
   if (commands.length === 0 || !feedBacklog(rs, core.config, commands)) return;
-  let sent: ReplCommand[] | null = null;
+  // The commands themselves go out, as a node's SlotRanges go out in its bus headers (shared):
+  // a command is never changed once made, so the backlog and every replica may hold the same one.
+  const sent = shared(commands);
   for (const r of rs.replicas) {
     if (!r.streaming) continue;
     assert(r.sentOffset === before, () => `replica ${r.peer} was sent up to ${r.sentOffset}, the stream is at ${before}`);
-    // Copies: the backlog keeps the commands themselves (see copyCommand).
-    sent ??= commands.map(copyCommand);
     send(ctx, r.conn, { type: "stream", offset: before + 1, commands: sent });
     r.sentOffset = rs.masterReplOffset;
   }

@@ -4,7 +4,7 @@ import { clearReplicationId2, createReplicationBacklog, freeReplicationBacklog }
 import { REPLICATION_CHANNEL } from "./constants";
 import { disconnectReplicas, feedStream } from "./master";
 import { newReplid, transferLastIoSeconds, unixSeconds, type ReplicationMessage, type ServerCore } from "./state";
-import { applyCommand, copyData, replCommandBytes, type ReplCommand } from "./stream";
+import { applyCommand, copyData, type ReplCommand } from "./stream";
 
 /**
  * The replica side of replication: the link to the master, the handshake, PSYNC, loading the
@@ -327,13 +327,13 @@ function applyStream(core: ServerCore, ctx: Ctx, offset: number, commands: reado
   const rs = core.replication;
   const client = rs.master!;
   assert(offset === client.reploff + 1, () => `stream from offset ${offset}, but processed up to ${client.reploff}`);
+  assert(rs.backlog !== null && rs.masterReplOffset === client.reploff, () => `processed up to ${client.reploff}, but master_repl_offset is ${rs.masterReplOffset}${rs.backlog === null ? " and there is no backlog" : ""}`);
   client.lastInteraction = unixSeconds(ctx);
-  for (const cmd of commands) {
-    applyCommand(core.data, cmd);
-    client.reploff += replCommandBytes(cmd);
-  }
+  for (const cmd of commands) applyCommand(core.data, cmd);
+  // Feeding its own backlog (replicationFeedStreamFromMasterStream) advances master_repl_offset
+  // by exactly the bytes processed: the master client's offset follows it.
   feedStream(core, ctx, commands);
-  assert(rs.masterReplOffset === client.reploff, () => `processed up to ${client.reploff}, but master_repl_offset is ${rs.masterReplOffset}`);
+  client.reploff = rs.masterReplOffset;
 }
 
 // ---- replicationCron, replica half ---------------------------------------------------------------
