@@ -1,3 +1,4 @@
+import { keyedRecord } from "../src/keyed-record";
 import type { Ctx, Micros, ProcessId, ProcessModel } from "../src/index";
 import { redisConfig, type RedisConfig } from "../src/redis-config";
 import {
@@ -55,7 +56,7 @@ export function replicationHost(options: HostOptions): ProcessModel<HostState, R
   const fresh = (ctx: Parameters<ProcessModel<HostState>["init"]>[0]): HostState => ({
     port: options.port,
     config,
-    data: {},
+    data: keyedRecord(),
     replication: initialReplication(ctx),
     replies: [],
     marks: [],
