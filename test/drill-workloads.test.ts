@@ -52,6 +52,22 @@ describe("a cluster writer workload", () => {
     expect(last.ok).toBe(false);
     expect(last.saw).toMatch(/^writes\.outageMs = \d+/);
   });
+
+  it("calls onSettled once, when every replica is in sync and before the writer or the first step starts", () => {
+    const seen: { nowUs: number; linkUp: boolean[]; processes: number }[] = [];
+    const observed = runScenario(clusterKill, {
+      seed: 3,
+      onSettled: (sim) => {
+        seen.push({ nowUs: sim.nowUs, linkUp: ["7004", "7005", "7006"].map((p) => sim.state<ClusterNodeState>(p).replication.replState === "connected"), processes: sim.processIds().length });
+      },
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.linkUp).toEqual([true, true, true]);
+    expect(seen[0]!.nowUs).toBe(observed.steps[0]!.atUs);
+    expect(seen[0]!.processes).toBe(6);
+    // Observing changes nothing.
+    expect(observed.sim.traceHash()).toBe(run.sim.traceHash());
+  });
 });
 
 describe("a Sentinel client workload", () => {

@@ -67,6 +67,12 @@ export interface RunOptions {
   readonly mode?: SimulationMode;
   /** Deliberate breaks of Redis's rules, for tests of the checkers only (sim-core TestHooks); no file can set them. */
   readonly testHooks?: TestHooks;
+  /**
+   * Called once, when the topology has settled and before the first step: the point a converged
+   * snapshot stands for (CONTRACTS §7's fuzz figure does not count the time before it). For
+   * looking only: what it does is not part of the run.
+   */
+  readonly onSettled?: (sim: Simulation) => void;
 }
 
 /** Steps that only look or wait; every other step acts (a fault, a command). */
@@ -89,6 +95,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const sim = new Simulation({ seed, mode: options.mode ?? "fast", scenario: scenario.name });
   buildTopology(sim, scenario, options.testHooks);
   sim.runUntil(() => settled(sim, scenario.topology), ms(SETTLE_LIMIT_MS));
+  options.onSettled?.(sim);
   const stepsStartUs = sim.nowUs;
   const workloadClients = addWorkloads(sim, scenario, stepsStartUs);
 
