@@ -2,7 +2,7 @@ import { assert } from "../kernel/assert";
 import type { RedisConfig } from "../redis-config";
 import { CLEARED_REPLID, CONFIG_REPL_BACKLOG_MIN_SIZE, PROTO_REPLY_CHUNK_BYTES } from "./constants";
 import type { ReplicationState } from "./state";
-import { copyCommand, replCommandBytes, type ReplCommand } from "./stream";
+import { copyCommand, type ReplCommand } from "./stream";
 
 /**
  * The replication backlog and the replication ids (replication.c: createReplicationBacklog,
@@ -43,7 +43,7 @@ export function feedBacklog(rs: ReplicationState, config: RedisConfig, commands:
   const size = backlogSizeBytes(config);
   const blocks = backlog.blocks;
   for (const cmd of commands) {
-    const bytes = replCommandBytes(cmd);
+    const bytes = cmd.bytes;
     let last = blocks[blocks.length - 1];
     if (last === undefined || last.bytes >= PROTO_REPLY_CHUNK_BYTES) {
       last = { firstOffset: rs.masterReplOffset + 1, bytes: 0, commands: [] };
@@ -95,7 +95,7 @@ export function backlogCommandsFrom(rs: ReplicationState, fromOffset: number): R
     // Each command's offset follows from the block's first one and the bytes before it.
     let offset = block.firstOffset;
     for (const cmd of block.commands) {
-      const bytes = replCommandBytes(cmd);
+      const bytes = cmd.bytes;
       if (!found) {
         if (offset + bytes - 1 < fromOffset) {
           offset += bytes;

@@ -14,6 +14,7 @@ import {
 } from "./master";
 import { onMasterLinkClosed, onMasterLinkConnectFailed, onMasterLinkConnected, onMasterLinkMessage, replicaCron } from "./replica";
 import { isReplicationMessage, newReplid, unixSeconds, type ServerCore } from "./state";
+import { replCommand, replSetCommand } from "./stream";
 
 /**
  * Master–replica replication (PSYNC2) of Redis 7.0.15, as a module that a host process model
@@ -101,7 +102,7 @@ export function replicationCron(core: ServerCore, ctx: Ctx, options: Replication
   const now = unixSeconds(ctx);
   const pingPeriod = core.config["repl-ping-replica-period"];
   if (pingPeriod > 0 && rs.cronLoops % pingPeriod === 0 && rs.replicas.length > 0 && !options.suppressPing) {
-    replicationFeedSlaves(core, ctx, { op: "ping" });
+    replicationFeedSlaves(core, ctx, replCommand({ op: "ping" }));
   }
 
   // Replicas online that stopped ACKing.
@@ -140,7 +141,7 @@ export function replicationCron(core: ServerCore, ctx: Ctx, options: Replication
 /** A PUBLISH executed on a master goes into its replication stream too (a replica's does not). */
 export function propagatePublish(core: ServerCore, ctx: Ctx, channel: string, message: string): void {
   if (core.replication.masterHost !== null) return;
-  replicationFeedSlaves(core, ctx, { op: "publish", channel, message });
+  replicationFeedSlaves(core, ctx, replCommand({ op: "publish", channel, message }));
 }
 
 export function propagateWrite(core: ServerCore, ctx: Ctx, key: string, value: string | null): void {
@@ -148,9 +149,9 @@ export function propagateWrite(core: ServerCore, ctx: Ctx, key: string, value: s
   if (value === null) {
     if (!Object.prototype.hasOwnProperty.call(core.data, key)) return;
     delete core.data[key];
-    replicationFeedSlaves(core, ctx, { op: "del", key });
+    replicationFeedSlaves(core, ctx, replCommand({ op: "del", key }));
   } else {
     core.data[key] = value;
-    replicationFeedSlaves(core, ctx, { op: "set", key, value });
+    replicationFeedSlaves(core, ctx, replSetCommand(key, value));
   }
 }

@@ -10,7 +10,7 @@ import {
   REPL_DISKLESS_SYNC_DELAY_S,
 } from "./constants";
 import { newReplid, unixSeconds, type ReplicaClient, type ReplicationMessage, type ReplicationState, type ServerCore } from "./state";
-import { copyData, estimateRdbBytes, type ReplCommand } from "./stream";
+import { copyData, estimateRdbBytes, replCommand, type ReplCommand } from "./stream";
 import { shared } from "../kernel/shared-value";
 
 /**
@@ -345,7 +345,7 @@ export function replicationFeedSlaves(core: ServerCore, ctx: Ctx, cmd: ReplComma
   const commands: ReplCommand[] = [];
   // PING is fed with dictid = slaveseldb, so it never triggers a SELECT.
   if (cmd.op !== "ping" && rs.replSelDb !== 0) {
-    commands.push({ op: "select", db: 0 });
+    commands.push(replCommand({ op: "select", db: 0 }));
     rs.replSelDb = 0;
   }
   commands.push(cmd);

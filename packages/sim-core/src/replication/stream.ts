@@ -8,8 +8,8 @@ import { RDB_FIXED_BYTES, RESP_PING_BYTES } from "./constants";
  * (replication.c:replicationFeedSlaves).
  */
 
-/** One command of the stream. Keys and values are plain strings (the simulator's dataset). */
-export type ReplCommand =
+/** One command of the stream, as it is written. Keys and values are plain strings (the simulator's dataset). */
+export type ReplCommandFields =
   | { readonly op: "set"; readonly key: string; readonly value: string }
   | { readonly op: "del"; readonly key: string }
   /** The master's keep-alive, every repl-ping-replica-period (replicationCron). */
@@ -21,6 +21,23 @@ export type ReplCommand =
   | { readonly op: "publish"; readonly channel: string; readonly message: string }
   /** Emitted before the first command after a full-sync set-up or a promotion (slaveseldb = -1). */
   | { readonly op: "select"; readonly db: number };
+
+/**
+ * A command in the stream: its fields and `bytes`, what it adds to master_repl_offset
+ * (replCommandBytes), counted once when it is made — the master's backlog and every replica's
+ * count it again, and a command is never changed.
+ */
+export type ReplCommand = ReplCommandFields & { readonly bytes: number };
+
+/** A command of the stream, its byte count included. */
+export function replCommand(fields: ReplCommandFields): ReplCommand {
+  return { ...fields, bytes: replCommandBytes(fields) };
+}
+
+/** `SET key value`, the command of every client write: built without the spread of `replCommand`. */
+export function replSetCommand(key: string, value: string): ReplCommand {
+  return { op: "set", key, value, bytes: setCommandBytes(key, value) };
+}
 
 /** The number of bytes of `s` in UTF-8 (RESP lengths count bytes, not UTF-16 units). */
 export function utf8Bytes(s: string): number {
@@ -69,11 +86,10 @@ export function respCommandBytes(argByteLengths: readonly number[]): number {
 }
 
 /** What `cmd` adds to master_repl_offset: `SET k v` is `*3\r\n$3\r\nSET\r\n$<k>\r\nk\r\n$<v>\r\nv\r\n`. */
-export function replCommandBytes(cmd: ReplCommand): number {
+export function replCommandBytes(cmd: ReplCommandFields): number {
   switch (cmd.op) {
     case "set":
-      // respCommandBytes([3, key, value]) without the array: this runs at every write.
-      return arrayHeaderBytes(3) + bulkBytes(3) + bulkBytes(utf8Bytes(cmd.key)) + bulkBytes(utf8Bytes(cmd.value));
+      return setCommandBytes(cmd.key, cmd.value);
     case "del":
       return respCommandBytes([3, utf8Bytes(cmd.key)]);
     case "ping":
@@ -85,19 +101,24 @@ export function replCommandBytes(cmd: ReplCommand): number {
   }
 }
 
+/** respCommandBytes([3, key, value]) without the array: this runs at every write. */
+function setCommandBytes(key: string, value: string): number {
+  return arrayHeaderBytes(3) + bulkBytes(3) + bulkBytes(utf8Bytes(key)) + bulkBytes(utf8Bytes(value));
+}
+
 /** A fresh copy, safe to put in a message (never a piece of a draft). */
 export function copyCommand(cmd: ReplCommand): ReplCommand {
   switch (cmd.op) {
     case "set":
-      return { op: "set", key: cmd.key, value: cmd.value };
+      return { op: "set", key: cmd.key, value: cmd.value, bytes: cmd.bytes };
     case "del":
-      return { op: "del", key: cmd.key };
+      return { op: "del", key: cmd.key, bytes: cmd.bytes };
     case "ping":
-      return { op: "ping" };
+      return { op: "ping", bytes: cmd.bytes };
     case "publish":
-      return { op: "publish", channel: cmd.channel, message: cmd.message };
+      return { op: "publish", channel: cmd.channel, message: cmd.message, bytes: cmd.bytes };
     case "select":
-      return { op: "select", db: cmd.db };
+      return { op: "select", db: cmd.db, bytes: cmd.bytes };
   }
 }
 
