@@ -2,11 +2,13 @@ import { slotOwnerOf } from "../src/cluster/slot-table";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  ACK_BUCKET_KEYS,
   ackedByKey,
   assignSlot,
   clusterWriterModel,
   errorKindOf,
   finalValueInCluster,
+  forEachAck,
   keyHashSlot,
   lostWrites,
   parseClusterNodes,
@@ -106,6 +108,45 @@ describe("the cluster writer's routing", () => {
     expect(errorKindOf("CLUSTERDOWN The cluster is down")).toBe("CLUSTERDOWN");
     expect(errorKindOf("MOVED 12182 127.0.0.1:7003")).toBe("MOVED");
     expect(errorKindOf("ERR unknown command 'X'")).toBe("otherError");
+  });
+});
+
+describe("the cluster writer's record of acknowledged writes", () => {
+  it("with a keySpace, keeps each key's latest acknowledged value and no more keys than the space", () => {
+    const sim = clusterSim({ seed: 6, nodeTimeoutMs: NT });
+    const keySpace = 40;
+    sim.addProcess(CLIENT, clusterWriterModel({ seeds: [7001], writesPerSecond: 500, keySpace, logAcks: true }));
+    sim.runUntil(SYNCED_AT);
+    const w = writer(sim);
+    expect(w.counts.acked).toBeGreaterThan(10 * keySpace);
+    const acked = ackedByKey(w);
+    // Every key was written and acknowledged many times; the record holds one value per key (a key
+    // whose latest write was still in flight when the run stopped is left out until it is answered).
+    const names = Array.from({ length: keySpace }, (_, n) => `key:${n}`);
+    expect(Object.keys(acked).length).toBeGreaterThanOrEqual(keySpace - 2);
+    for (const key of Object.keys(acked)) expect(names).toContain(key);
+    for (const [key, value] of Object.entries(acked)) {
+      // Write number seq has the value seq and goes to key seq mod keySpace…
+      expect(Number(value) % keySpace).toBe(Number(key.slice("key:".length)));
+      // …and the value kept is the key's latest: from the last two rounds of the key space.
+      expect(Number(value)).toBeGreaterThanOrEqual(w.nextSeq - 2 * keySpace);
+    }
+    expect(lostWrites(acked, finalValueInCluster(running(sim)))).toEqual([]);
+  });
+
+  it("names key numbers past the shared range and hashes their slots like any other key", () => {
+    const w = writer(writerSim(7));
+    const state: ClusterWriterState = { ...w, keyPrefix: "user:", acked: [] };
+    const values = new Map([[3, "3"], [1025, "1025"], [70_000, "70000"], [70_001, ""]]);
+    for (const [n, value] of values) {
+      while (state.acked.length <= Math.floor(n / ACK_BUCKET_KEYS)) state.acked.push(new Array(ACK_BUCKET_KEYS).fill(null));
+      state.acked[Math.floor(n / ACK_BUCKET_KEYS)]![n % ACK_BUCKET_KEYS] = value;
+    }
+    const seen: [string, number, string][] = [];
+    forEachAck(state, (key, slot, value) => seen.push([key, slot, value]));
+    // In key-number order; "" (an ack overwritten by a write in flight) is left out.
+    expect(seen).toEqual([3, 1025, 70_000].map((n) => [`user:${n}`, keyHashSlot(`user:${n}`), String(n)]));
+    expect(ackedByKey(state)).toEqual({ "user:3": "3", "user:1025": "1025", "user:70000": "70000" });
   });
 });
 

@@ -53,8 +53,8 @@ export const DEFAULT_REFRESH_MIN_INTERVAL_MS = 100;
 export const DEFAULT_MAX_REDIRECTS = 5;
 export const DEFAULT_KEY_PREFIX = "key:";
 /**
- * Acks are kept in buckets of this many key numbers: under immer (trace mode) an ack then copies
- * one bucket, not every ack so far.
+ * Acks are kept in buckets of this many key numbers: trace mode's record of an ack then names one
+ * bucket, and a run without acks past a number holds no bucket for it.
  */
 export const ACK_BUCKET_KEYS = 1024;
 /** An ack overwritten by a write in flight (keySpace runs): not a value any write sets. */
@@ -96,8 +96,8 @@ interface Request {
   readonly value: string;
   /** The key's hash slot (-1 for a refresh). */
   readonly slot: number;
-  /** Which bucket of `acked` the key belongs to. */
-  readonly bucket: number;
+  /** The key's number (its place in `acked`); -1 for a refresh. */
+  readonly keyNumber: number;
   readonly issuedUs: number;
   readonly deadlineUs: number;
   redirects: number;
@@ -144,12 +144,16 @@ export interface ClusterWriterState {
   refreshInFlight: boolean;
   lastRefreshUs: number;
 
+  /** The prefix of every key name: key number n is `${keyPrefix}${n}`. */
+  keyPrefix: string;
   /**
-   * key → value of every write that got OK, bucketed by key number (ACK_BUCKET_KEYS a bucket);
-   * `ackedByKey` flattens it. `counts.acked` is CONTRACTS §8 `writes.acked`. With a keySpace, a
-   * key being written again holds SUPERSEDED until its new write succeeds.
+   * The value of every write that got OK, by key number: number n is at [⌊n / ACK_BUCKET_KEYS⌋]
+   * [n mod ACK_BUCKET_KEYS], null where no write of it did; `ackedByKey` gives key → value.
+   * `counts.acked` is CONTRACTS §8 `writes.acked`. With a keySpace, a key being written again
+   * holds SUPERSEDED until its new write succeeds. Arrays, not tables keyed by name: a sweep
+   * checks every run's acks, and walking a table's keys cost more than the check.
    */
-  acked: Record<string, string>[];
+  acked: (string | null)[][];
   ackLog: AckRecord[];
   counts: { issued: number; acked: number; failed: number; skipped: number; redirects: number; refreshes: number };
   /** Every error seen, by kind, redirections (MOVED) included. */
@@ -200,6 +204,7 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
     refreshWanted: false,
     refreshInFlight: false,
     lastRefreshUs: -1,
+    keyPrefix: config.keyPrefix,
     acked: [],
     ackLog: [],
     counts: { issued: 0, acked: 0, failed: 0, skipped: 0, redirects: 0, refreshes: 0 },
@@ -214,13 +219,14 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
   type Config = typeof config;
   type WriterCtx = Ctx<ClientMessage>;
 
-  // Key names are a pure function of the number, so each is built once and the same string
-  // object goes to every write of it: the engine interns a string the first time it keys a
-  // table (~0.3 µs, ten times a lookup), and a fresh string would pay that at every write. A
-  // keySpace run rewrites the same keys; a sweep's runs write the same first key numbers again,
-  // so the low ones are shared by every writer of the process (keyNameOf).
-  const keyNames: string[] = [];
-  const keyOf = (keyNumber: number): string => keyNameOf(config.keyPrefix, keyNumber) ?? (keyNames[keyNumber] ??= config.keyPrefix + String(keyNumber));
+  // Key names are a pure function of the number, so each is built (and its slot hashed) once and
+  // the same string object goes to every write of it: the engine interns a string the first time
+  // it keys a table (~0.3 µs, ten times a lookup), and a fresh string would pay that at every
+  // write. A sweep's runs write the same first key numbers again, so the low ones are shared by
+  // every writer of the process; a keySpace run rewrites its keys, so it keeps its higher ones.
+  const ownKeys = new KeyNames(config.keyPrefix);
+  const keyNamesFor = (keyNumber: number): KeyNames | null =>
+    keyNumber < SHARED_KEY_NUMBERS ? sharedKeyNames(config.keyPrefix) : config.keySpace > 0 ? ownKeys : null;
 
   return {
     kind: CLUSTER_WRITER_KIND,
@@ -301,22 +307,22 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
   function issueWrite(s: ClusterWriterState, c: Config, ctx: WriterCtx): void {
     const seq = s.nextSeq++;
     const keyNumber = c.keySpace > 0 ? seq % c.keySpace : seq;
-    const key = c.keySpace > 0 || keyNumber < SHARED_KEY_NAMES ? keyOf(keyNumber) : c.keyPrefix + String(keyNumber);
-    const slot = keyHashSlot(key);
+    const names = keyNamesFor(keyNumber);
+    const key = names === null ? c.keyPrefix + String(keyNumber) : names.name(keyNumber);
+    const slot = names === null ? keyHashSlot(key) : names.slot(keyNumber);
     const port = routeOf(s, slot);
     const link = linkTo(s, port);
     if (link.request !== null) {
       s.counts.skipped++;
       return;
     }
-    const bucket = Math.floor(keyNumber / ACK_BUCKET_KEYS);
     let superseded: string | null = null;
     if (c.keySpace > 0) {
-      const acks = s.acked[bucket];
-      const previous = acks?.[key];
-      if (previous !== undefined && previous !== SUPERSEDED) {
+      const acks = s.acked[ackBucketOf(keyNumber)];
+      const previous = acks?.[ackIndexOf(keyNumber)] ?? null;
+      if (previous !== null && previous !== SUPERSEDED) {
         superseded = previous;
-        acks![key] = SUPERSEDED;
+        acks![ackIndexOf(keyNumber)] = SUPERSEDED;
       }
     }
     s.counts.issued++;
@@ -324,9 +330,9 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
       id: s.nextRequestId++,
       kind: "write",
       key,
-      value: String(seq),
+      value: decimalString(seq),
       slot,
-      bucket,
+      keyNumber,
       issuedUs: ctx.nowUs,
       deadlineUs: ctx.nowUs + c.requestTimeoutUs,
       redirects: 0,
@@ -382,7 +388,7 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
 
   function writeSucceeded(s: ClusterWriterState, c: Config, link: WriterLink, request: Request, ctx: WriterCtx): void {
     const now = ctx.nowUs;
-    ackBucket(s, request.bucket)[request.key] = request.value;
+    ackBucket(s, request.keyNumber)[ackIndexOf(request.keyNumber)] = request.value;
     s.counts.acked++;
     if (c.logAcks) s.ackLog.push({ key: request.key, port: link.port, atUs: now });
     if (s.lastSuccessUs >= 0 && now - s.lastSuccessUs > s.longestGapUs) s.longestGapUs = now - s.lastSuccessUs;
@@ -420,8 +426,8 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
 
   function restoreSuperseded(s: ClusterWriterState, request: Request): void {
     if (request.supersededValue === null) return;
-    const acks = ackBucket(s, request.bucket);
-    if (acks[request.key] === SUPERSEDED) acks[request.key] = request.supersededValue;
+    const acks = ackBucket(s, request.keyNumber);
+    if (acks[ackIndexOf(request.keyNumber)] === SUPERSEDED) acks[ackIndexOf(request.keyNumber)] = request.supersededValue;
   }
 
   // ---- requests and connections ---------------------------------------------------------------
@@ -525,7 +531,7 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
       key: "",
       value: "",
       slot: -1,
-      bucket: 0,
+      keyNumber: -1,
       issuedUs: ctx.nowUs,
       deadlineUs: ctx.nowUs + c.requestTimeoutUs,
       redirects: 0,
@@ -593,36 +599,78 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
 
 // ---- pure helpers -----------------------------------------------------------------------------
 
-/** Key numbers below this have their names shared by all writers of the process (per prefix). */
-const SHARED_KEY_NAMES = 1 << 16;
-const sharedKeyNames = new Map<string, string[]>();
+/** Key numbers below this have their names and slots shared by all writers of the process (per prefix). */
+const SHARED_KEY_NUMBERS = 1 << 16;
 
-/** `prefix + n` for n < SHARED_KEY_NAMES, built once per process; undefined for larger numbers. */
-function keyNameOf(prefix: string, keyNumber: number): string | undefined {
-  if (keyNumber >= SHARED_KEY_NAMES) return undefined;
-  let names = sharedKeyNames.get(prefix);
-  if (names === undefined) sharedKeyNames.set(prefix, (names = []));
-  return (names[keyNumber] ??= prefix + String(keyNumber));
+/** The names `prefix + n` and their hash slots, each computed at its first use. */
+class KeyNames {
+  private readonly names: string[] = [];
+  private readonly slots: number[] = [];
+  constructor(private readonly prefix: string) {}
+
+  name(keyNumber: number): string {
+    return (this.names[keyNumber] ??= this.prefix + String(keyNumber));
+  }
+
+  slot(keyNumber: number): number {
+    return (this.slots[keyNumber] ??= keyHashSlot(this.name(keyNumber)));
+  }
+}
+
+const sharedKeyNamesByPrefix = new Map<string, KeyNames>();
+
+function sharedKeyNames(prefix: string): KeyNames {
+  let names = sharedKeyNamesByPrefix.get(prefix);
+  if (names === undefined) sharedKeyNamesByPrefix.set(prefix, (names = new KeyNames(prefix)));
+  return names;
+}
+
+/** A write's value, the decimal digits of its sequence number: shared strings for the low ones, as key names are. */
+function decimalString(n: number): string {
+  return n < SHARED_KEY_NUMBERS ? sharedKeyNames("").name(n) : String(n);
 }
 
 function idealUs(s: ClusterWriterState, c: { readonly periodUs: number }, tick: number): number {
   return s.startUs + Math.round(tick * c.periodUs);
 }
 
-function ackBucket(s: ClusterWriterState, bucket: number): Record<string, string> {
-  while (s.acked.length <= bucket) s.acked.push(keyedRecord());
+const ackBucketOf = (keyNumber: number): number => Math.floor(keyNumber / ACK_BUCKET_KEYS);
+const ackIndexOf = (keyNumber: number): number => keyNumber % ACK_BUCKET_KEYS;
+
+/** The bucket of `acked` that holds `keyNumber`, made (all null) if it is new. */
+function ackBucket(s: ClusterWriterState, keyNumber: number): (string | null)[] {
+  const bucket = ackBucketOf(keyNumber);
+  while (s.acked.length <= bucket) s.acked.push(new Array<string | null>(ACK_BUCKET_KEYS).fill(null));
   return s.acked[bucket]!;
 }
 
-/** Every acknowledged write, key → value (the writer's `acked` buckets, flattened). */
-export function ackedByKey(s: ClusterWriterState): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const bucket of s.acked) {
-    for (const key in bucket) {
-      const value = bucket[key]!;
-      if (value !== SUPERSEDED) out[key] = value;
+/**
+ * Calls `visit` for every acknowledged write still checkable, in key-number order, with the key's
+ * name and hash slot (shared with the writer's own when the number is low).
+ */
+export function forEachAck(s: Readonly<ClusterWriterState>, visit: (key: string, slot: number, value: string) => void): void {
+  const shared = sharedKeyNames(s.keyPrefix);
+  for (let b = 0; b < s.acked.length; b++) {
+    const bucket = s.acked[b]!;
+    for (let i = 0; i < bucket.length; i++) {
+      const value = bucket[i];
+      if (value === null || value === undefined || value === SUPERSEDED) continue;
+      const keyNumber = b * ACK_BUCKET_KEYS + i;
+      if (keyNumber < SHARED_KEY_NUMBERS) visit(shared.name(keyNumber), shared.slot(keyNumber), value);
+      else {
+        const key = s.keyPrefix + String(keyNumber);
+        visit(key, keyHashSlot(key), value);
+      }
     }
   }
+}
+
+/** Every acknowledged write, key → value, in key-number order. */
+export function ackedByKey(s: ClusterWriterState): Record<string, string> {
+  const out: Record<string, string> = keyedRecord();
+  forEachAck(s, (key, _slot, value) => {
+    out[key] = value;
+  });
   return out;
 }
 
@@ -804,12 +852,15 @@ export function lostWrites(ackedByKey: Readonly<Record<string, string>>, finalVa
   return lost;
 }
 
+/** A key's value at the final owner of its slot; `slot` is the key's hash slot, when the caller knows it. */
+export type FinalValueOf = (key: string, slot?: number) => string | undefined;
+
 /**
  * Reads a key from the final owner of its slot among `nodes` (the live ones): the master that
  * serves the slot in its own table with the highest config epoch — the claim Redis Cluster's
  * epochs make win once the partitions heal.
  */
-export function finalValueInCluster(nodes: readonly ClusterNodeState[]): (key: string) => string | undefined {
+export function finalValueInCluster(nodes: readonly ClusterNodeState[]): FinalValueOf {
   // Each live master's own claims. A settled cluster claims each slot once: the claims, sorted,
   // are searched by slot. Overlapping claims are settled slot by slot: the highest config epoch
   // wins, the first node on a tie.
@@ -821,8 +872,8 @@ export function finalValueInCluster(nodes: readonly ClusterNodeState[]): (key: s
   }
   const sorted = [...claims].sort((x, y) => x.first - y.first);
   if (sorted.every((c, i) => i === 0 || c.first > sorted[i - 1]!.last)) {
-    return (key) => {
-      const i = rangeHolding(sorted, keyHashSlot(key));
+    return (key, slot = keyHashSlot(key)) => {
+      const i = rangeHolding(sorted, slot);
       return i < 0 ? undefined : sorted[i]!.node.data[key];
     };
   }
@@ -835,5 +886,5 @@ export function finalValueInCluster(nodes: readonly ClusterNodeState[]): (key: s
       epochOf[slot] = epoch;
     }
   }
-  return (key) => ownerOf[keyHashSlot(key)]?.data[key];
+  return (key, slot = keyHashSlot(key)) => ownerOf[slot]?.data[key];
 }
