@@ -224,9 +224,9 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
   // it keys a table (~0.3 µs, ten times a lookup), and a fresh string would pay that at every
   // write. A sweep's runs write the same first key numbers again, so the low ones are shared by
   // every writer of the process; a keySpace run rewrites its keys, so it keeps its higher ones.
+  const sharedKeys = sharedKeyNames(config.keyPrefix);
   const ownKeys = new KeyNames(config.keyPrefix);
-  const keyNamesFor = (keyNumber: number): KeyNames | null =>
-    keyNumber < SHARED_KEY_NUMBERS ? sharedKeyNames(config.keyPrefix) : config.keySpace > 0 ? ownKeys : null;
+  const keyNamesFor = (keyNumber: number): KeyNames | null => (keyNumber < SHARED_KEY_NUMBERS ? sharedKeys : config.keySpace > 0 ? ownKeys : null);
 
   return {
     kind: CLUSTER_WRITER_KIND,
@@ -625,9 +625,11 @@ function sharedKeyNames(prefix: string): KeyNames {
   return names;
 }
 
+const decimalStrings = new KeyNames("");
+
 /** A write's value, the decimal digits of its sequence number: shared strings for the low ones, as key names are. */
 function decimalString(n: number): string {
-  return n < SHARED_KEY_NUMBERS ? sharedKeyNames("").name(n) : String(n);
+  return n < SHARED_KEY_NUMBERS ? decimalStrings.name(n) : String(n);
 }
 
 function idealUs(s: ClusterWriterState, c: { readonly periodUs: number }, tick: number): number {
