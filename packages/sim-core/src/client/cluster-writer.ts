@@ -6,6 +6,7 @@ import { keyHashSlot } from "../cluster/key-slot";
 import type { ClusterNodeState } from "../cluster/state";
 import { CLIENT_CHANNEL, parseAsk, parseMoved, type ClientMessage, type Reply } from "./protocol";
 import { rangesOwnedInTable } from "../cluster/slot-table";
+import { runHolding, settleSlotClaims, type SlotClaim } from "../cluster/slot-claims";
 import type { WriteErrorKind } from "./events";
 
 export type { WriteErrorKind } from "./events";
@@ -706,22 +707,8 @@ export function errorKindOf(text: string): WriteErrorKind {
 
 /** The port a slot map sends `slot` to, or null. */
 export function slotRouteOf(map: readonly SlotRoute[], slot: number): number | null {
-  const i = rangeHolding(map, slot);
+  const i = runHolding(map, slot);
   return i < 0 ? null : map[i]!.port;
-}
-
-/** The index of the range holding `slot` among sorted, disjoint ranges (binary search), or -1. */
-function rangeHolding(ranges: readonly { readonly first: number; readonly last: number }[], slot: number): number {
-  let lo = 0;
-  let hi = ranges.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const range = ranges[mid]!;
-    if (slot < range.first) hi = mid - 1;
-    else if (slot > range.last) lo = mid + 1;
-    else return mid;
-  }
-  return -1;
 }
 
 /** A new slot map in which `slot` goes to `port` (what a MOVED reply teaches). */
@@ -759,7 +746,7 @@ function mergeRoutes(sorted: readonly SlotRoute[]): SlotRoute[] {
  */
 export function parseClusterNodes(text: string): { ports: number[]; slotMap: SlotRoute[] } {
   const ports: number[] = [];
-  const claims: SlotClaim[] = [];
+  const claims: SlotClaim<number>[] = [];
   for (const line of text.split("\n")) {
     if (line === "") continue;
     const fields = line.split(" ");
@@ -778,54 +765,10 @@ export function parseClusterNodes(text: string): { ports: number[]; slotMap: Slo
       const dash = token.indexOf("-");
       const first = Number(dash < 0 ? token : token.slice(0, dash));
       const last = Math.min(dash < 0 ? first : Number(token.slice(dash + 1)), CLUSTER_SLOTS - 1);
-      if (first <= last) claims.push({ first, last, port, epoch, order: claims.length });
+      if (first <= last) claims.push({ first, last, epoch, owner: port });
     }
   }
-  return { ports, slotMap: slotMapOfClaims(claims) };
-}
-
-/** One `first-last` range of a master's line in CLUSTER NODES, and where it stood in the reply. */
-interface SlotClaim {
-  readonly first: number;
-  readonly last: number;
-  readonly port: number;
-  readonly epoch: number;
-  readonly order: number;
-}
-
-/**
- * The slot map the claims give. A reply from a settled cluster claims each slot once: its ranges,
- * sorted, are the map (adjacent ranges of one port merged). Overlapping claims — two masters that
- * both believe they own a slot — are settled slot by slot: the higher config epoch wins, and on a
- * tie the claim met first in the reply.
- */
-function slotMapOfClaims(claims: SlotClaim[]): SlotRoute[] {
-  claims.sort((a, b) => a.first - b.first || a.order - b.order);
-  let disjoint = true;
-  for (let i = 0; i < claims.length; i++) {
-    const c = claims[i]!;
-    if (!Number.isInteger(c.first) || !Number.isInteger(c.last) || c.first < 0 || (i > 0 && c.first <= claims[i - 1]!.last)) disjoint = false;
-  }
-  if (disjoint) return mergeRoutes(claims.map((c) => ({ first: c.first, last: c.last, port: c.port })));
-  const owner = new Int32Array(CLUSTER_SLOTS).fill(-1);
-  const ownerEpoch = new Float64Array(CLUSTER_SLOTS);
-  claims.sort((a, b) => a.order - b.order);
-  for (const c of claims) {
-    for (let slot = Math.max(0, Math.ceil(c.first)); slot <= c.last; slot++) {
-      if (owner[slot]! < 0 || c.epoch > ownerEpoch[slot]!) {
-        owner[slot] = c.port;
-        ownerEpoch[slot] = c.epoch;
-      }
-    }
-  }
-  const slotMap: SlotRoute[] = [];
-  let start = 0;
-  for (let slot = 1; slot <= CLUSTER_SLOTS; slot++) {
-    if (slot < CLUSTER_SLOTS && owner[slot] === owner[start]) continue;
-    if (owner[start]! >= 0) slotMap.push({ first: start, last: slot - 1, port: owner[start]! });
-    start = slot;
-  }
-  return slotMap;
+  return { ports, slotMap: mergeRoutes(settleSlotClaims(claims).map(({ first, last, owner }) => ({ first, last, port: owner }))) };
 }
 
 // ---- what a run reports -----------------------------------------------------------------------
@@ -863,30 +806,16 @@ export type FinalValueOf = (key: string, slot?: number) => string | undefined;
  * epochs make win once the partitions heal.
  */
 export function finalValueInCluster(nodes: readonly ClusterNodeState[]): FinalValueOf {
-  // Each live master's own claims. A settled cluster claims each slot once: the claims, sorted,
-  // are searched by slot. Overlapping claims are settled slot by slot: the highest config epoch
-  // wins, the first node on a tie.
-  const claims: { readonly first: number; readonly last: number; readonly node: ClusterNodeState; readonly epoch: number }[] = [];
+  // Each live master claims the slots of its own table; the first node wins a tie.
+  const claims: SlotClaim<ClusterNodeState>[] = [];
   for (const node of nodes) {
     const me = node.nodes[node.myId];
     if (me === undefined || node.replication.masterHost !== null) continue;
-    for (const [first, last] of rangesOwnedInTable(node.slotOwner, node.myId)) claims.push({ first, last, node, epoch: me.configEpoch });
+    for (const [first, last] of rangesOwnedInTable(node.slotOwner, node.myId)) claims.push({ first, last, epoch: me.configEpoch, owner: node });
   }
-  const sorted = [...claims].sort((x, y) => x.first - y.first);
-  if (sorted.every((c, i) => i === 0 || c.first > sorted[i - 1]!.last)) {
-    return (key, slot = keyHashSlot(key)) => {
-      const i = rangeHolding(sorted, slot);
-      return i < 0 ? undefined : sorted[i]!.node.data[key];
-    };
-  }
-  const ownerOf = new Array<ClusterNodeState | null>(CLUSTER_SLOTS).fill(null);
-  const epochOf = new Float64Array(CLUSTER_SLOTS).fill(-1);
-  for (const { first, last, node, epoch } of claims) {
-    for (let slot = first; slot <= last; slot++) {
-      if (epoch <= epochOf[slot]!) continue;
-      ownerOf[slot] = node;
-      epochOf[slot] = epoch;
-    }
-  }
-  return (key, slot = keyHashSlot(key)) => ownerOf[slot]?.data[key];
+  const runs = settleSlotClaims(claims);
+  return (key, slot = keyHashSlot(key)) => {
+    const i = runHolding(runs, slot);
+    return i < 0 ? undefined : runs[i]!.owner.data[key];
+  };
 }
