@@ -17,6 +17,8 @@ export * from "./redis-constants";
 export { redisCliModel, type CliCommand, type RedisCliState } from "./client/redis-cli";
 export { formatReply, CLIENT_CHANNEL, type Reply, type ClientMessage } from "./client/protocol";
 export * from "./client/cluster-writer";
+export { ACK_BUCKET_KEYS, ackedByKey, finalValueInCluster, forEachAck, lostWrites, type AckedWrites, type FinalValueOf } from "./client/acked-writes";
+export { assignSlot, parseClusterNodes, slotRouteOf, type SlotRoute } from "./client/slot-map";
 export { clusterAdminModel, parseClusterAdminArgs, type ClusterAdminArgs, type ClusterAdminState } from "./client/cluster-admin";
 export * as sentinel from "./sentinel/index";
 export { sentinelModel, addSentinelTopology, type SentinelOptions, type SentinelState, type SentinelTopology } from "./sentinel/index";

@@ -1,4 +1,5 @@
-import { finalValueInCluster, forEachAck, type ClusterWriterState, type FinalValueOf } from "../client/cluster-writer";
+import type { ClusterWriterState } from "../client/cluster-writer";
+import { finalValueInCluster, forEachAck, type FinalValueOf } from "../client/acked-writes";
 import type { ClusterNodeState } from "../cluster/state";
 import type { SentinelClientState } from "../client/sentinel-client";
 import type { SentinelState } from "../sentinel/state";

@@ -1,12 +1,10 @@
-import { keyedRecord } from "../keyed-record";
 import type { Micros } from "../kernel/time";
 import type { ConnId, Ctx, ProcessEvent, ProcessId, ProcessModel } from "../process/model";
-import { CLUSTER_SLOTS } from "../redis-constants";
 import { keyHashSlot } from "../cluster/key-slot";
-import type { ClusterNodeState } from "../cluster/state";
 import { CLIENT_CHANNEL, parseAsk, parseMoved, type ClientMessage, type Reply } from "./protocol";
-import { rangesOwnedInTable } from "../cluster/slot-table";
-import { runHolding, settleSlotClaims, type SlotClaim } from "../cluster/slot-claims";
+import { ackBucket, ackBucketOf, ackIndexOf, SUPERSEDED, type AckedWrites } from "./acked-writes";
+import { assignSlot, parseClusterNodes, slotRouteOf, type SlotRoute } from "./slot-map";
+import { decimalString, KeyNames, SHARED_KEY_NUMBERS, sharedKeyNames } from "./writer-keys";
 import type { WriteErrorKind } from "./events";
 
 export type { WriteErrorKind } from "./events";
@@ -53,14 +51,6 @@ export const DEFAULT_REFRESH_MIN_INTERVAL_MS = 100;
 /** Jedis's default maxAttempts is 5. */
 export const DEFAULT_MAX_REDIRECTS = 5;
 export const DEFAULT_KEY_PREFIX = "key:";
-/**
- * Acks are kept in buckets of this many key numbers: trace mode's record of an ack then names one
- * bucket, and a run without acks past a number holds no bucket for it.
- */
-export const ACK_BUCKET_KEYS = 1024;
-/** An ack overwritten by a write in flight (keySpace runs): not a value any write sets. */
-const SUPERSEDED = "";
-
 export interface ClusterWriterOptions {
   /** Ports to start from; the rest of the cluster is learned from them. */
   readonly seeds: readonly number[];
@@ -81,13 +71,6 @@ export interface ClusterWriterOptions {
   readonly maxRedirects?: number;
   /** Keep every ack's key, port and time in `ackLog` (tests and short runs: it grows by one per ack). */
   readonly logAcks?: boolean;
-}
-
-/** One contiguous run of slots the writer routes to `port`. */
-export interface SlotRoute {
-  readonly first: number;
-  readonly last: number;
-  readonly port: number;
 }
 
 interface Request {
@@ -127,7 +110,7 @@ export interface AckRecord {
   readonly atUs: number;
 }
 
-export interface ClusterWriterState {
+export interface ClusterWriterState extends AckedWrites {
   /** Seeds, then every node learned from CLUSTER NODES, in the order first seen. */
   knownPorts: number[];
   /** The slot map: sorted, disjoint runs; a slot in none is routed to a known port. */
@@ -145,16 +128,6 @@ export interface ClusterWriterState {
   refreshInFlight: boolean;
   lastRefreshUs: number;
 
-  /** The prefix of every key name: key number n is `${keyPrefix}${n}`. */
-  keyPrefix: string;
-  /**
-   * The value of every write that got OK, by key number: number n is at [⌊n / ACK_BUCKET_KEYS⌋]
-   * [n mod ACK_BUCKET_KEYS], null where no write of it did; `ackedByKey` gives key → value.
-   * `counts.acked` is CONTRACTS §8 `writes.acked`. With a keySpace, a key being written again
-   * holds SUPERSEDED until its new write succeeds. Arrays, not tables keyed by name: a sweep
-   * checks every run's acks, and walking a table's keys cost more than the check.
-   */
-  acked: (string | null)[][];
   ackLog: AckRecord[];
   counts: { issued: number; acked: number; failed: number; skipped: number; redirects: number; refreshes: number };
   /** Every error seen, by kind, redirections (MOVED) included. */
@@ -220,11 +193,8 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
   type Config = typeof config;
   type WriterCtx = Ctx<ClientMessage>;
 
-  // Key names are a pure function of the number, so each is built (and its slot hashed) once and
-  // the same string object goes to every write of it: the engine interns a string the first time
-  // it keys a table (~0.3 µs, ten times a lookup), and a fresh string would pay that at every
-  // write. A sweep's runs write the same first key numbers again, so the low ones are shared by
-  // every writer of the process; a keySpace run rewrites its keys, so it keeps its higher ones.
+  // Key names built once (writer-keys.ts): the low numbers' are shared by every writer of the
+  // process; a keySpace run rewrites its keys, so it keeps its higher ones too.
   const sharedKeys = sharedKeyNames(config.keyPrefix);
   const ownKeys = new KeyNames(config.keyPrefix);
   const keyNamesFor = (keyNumber: number): KeyNames | null => (keyNumber < SHARED_KEY_NUMBERS ? sharedKeys : config.keySpace > 0 ? ownKeys : null);
@@ -600,81 +570,8 @@ export function clusterWriterModel(options: ClusterWriterOptions): ProcessModel<
 
 // ---- pure helpers -----------------------------------------------------------------------------
 
-/** Key numbers below this have their names and slots shared by all writers of the process (per prefix). */
-const SHARED_KEY_NUMBERS = 1 << 16;
-
-/** The names `prefix + n` and their hash slots, each computed at its first use. */
-class KeyNames {
-  private readonly names: string[] = [];
-  private readonly slots: number[] = [];
-  constructor(private readonly prefix: string) {}
-
-  name(keyNumber: number): string {
-    return (this.names[keyNumber] ??= this.prefix + String(keyNumber));
-  }
-
-  slot(keyNumber: number): number {
-    return (this.slots[keyNumber] ??= keyHashSlot(this.name(keyNumber)));
-  }
-}
-
-const sharedKeyNamesByPrefix = new Map<string, KeyNames>();
-
-function sharedKeyNames(prefix: string): KeyNames {
-  let names = sharedKeyNamesByPrefix.get(prefix);
-  if (names === undefined) sharedKeyNamesByPrefix.set(prefix, (names = new KeyNames(prefix)));
-  return names;
-}
-
-const decimalStrings = new KeyNames("");
-
-/** A write's value, the decimal digits of its sequence number: shared strings for the low ones, as key names are. */
-function decimalString(n: number): string {
-  return n < SHARED_KEY_NUMBERS ? decimalStrings.name(n) : String(n);
-}
-
 function idealUs(s: ClusterWriterState, c: { readonly periodUs: number }, tick: number): number {
   return s.startUs + Math.round(tick * c.periodUs);
-}
-
-const ackBucketOf = (keyNumber: number): number => Math.floor(keyNumber / ACK_BUCKET_KEYS);
-const ackIndexOf = (keyNumber: number): number => keyNumber % ACK_BUCKET_KEYS;
-
-/** The bucket of `acked` that holds `keyNumber`, made (all null) if it is new. */
-function ackBucket(s: ClusterWriterState, keyNumber: number): (string | null)[] {
-  const bucket = ackBucketOf(keyNumber);
-  while (s.acked.length <= bucket) s.acked.push(new Array<string | null>(ACK_BUCKET_KEYS).fill(null));
-  return s.acked[bucket]!;
-}
-
-/**
- * Calls `visit` for every acknowledged write still checkable, in key-number order, with the key's
- * name and hash slot (shared with the writer's own when the number is low).
- */
-export function forEachAck(s: Readonly<ClusterWriterState>, visit: (key: string, slot: number, value: string) => void): void {
-  const shared = sharedKeyNames(s.keyPrefix);
-  for (let b = 0; b < s.acked.length; b++) {
-    const bucket = s.acked[b]!;
-    for (let i = 0; i < bucket.length; i++) {
-      const value = bucket[i];
-      if (value === null || value === undefined || value === SUPERSEDED) continue;
-      const keyNumber = b * ACK_BUCKET_KEYS + i;
-      if (keyNumber < SHARED_KEY_NUMBERS) visit(shared.name(keyNumber), shared.slot(keyNumber), value);
-      else {
-        const key = s.keyPrefix + String(keyNumber);
-        visit(key, keyHashSlot(key), value);
-      }
-    }
-  }
-}
-
-/** Every acknowledged write, key → value, in key-number order. */
-export function ackedByKey(s: ClusterWriterState): Record<string, string> {
-  const out: Record<string, string> = keyedRecord();
-  forEachAck(s, (key, _slot, value) => {
-    out[key] = value;
-  });
-  return out;
 }
 
 function linkOn(s: ClusterWriterState, peer: ProcessId, conn: ConnId): WriterLink | undefined {
@@ -705,72 +602,6 @@ export function errorKindOf(text: string): WriteErrorKind {
   return ERROR_KINDS.has(word) ? (word as WriteErrorKind) : "otherError";
 }
 
-/** The port a slot map sends `slot` to, or null. */
-export function slotRouteOf(map: readonly SlotRoute[], slot: number): number | null {
-  const i = runHolding(map, slot);
-  return i < 0 ? null : map[i]!.port;
-}
-
-/** A new slot map in which `slot` goes to `port` (what a MOVED reply teaches). */
-export function assignSlot(map: readonly SlotRoute[], slot: number, port: number): SlotRoute[] {
-  if (slotRouteOf(map, slot) === port) return [...map];
-  const out: SlotRoute[] = [];
-  for (const route of map) {
-    if (slot < route.first || slot > route.last) {
-      out.push(route);
-      continue;
-    }
-    if (route.first < slot) out.push({ first: route.first, last: slot - 1, port: route.port });
-    out.push({ first: slot, last: slot, port });
-    if (slot < route.last) out.push({ first: slot + 1, last: route.last, port: route.port });
-  }
-  if (!out.some((r) => r.first === slot)) out.push({ first: slot, last: slot, port });
-  out.sort((a, b) => a.first - b.first);
-  return mergeRoutes(out);
-}
-
-function mergeRoutes(sorted: readonly SlotRoute[]): SlotRoute[] {
-  const out: SlotRoute[] = [];
-  for (const route of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && last.port === route.port && last.last + 1 === route.first) out[out.length - 1] = { first: last.first, last: route.last, port: route.port };
-    else out.push(route);
-  }
-  return out;
-}
-
-/**
- * What a client takes from a CLUSTER NODES reply: every node's port, and the slot map — each
- * master's slot ranges (`[slot->-node]` migration entries are skipped); where two masters claim a
- * slot, the one with the higher config epoch has it.
- */
-export function parseClusterNodes(text: string): { ports: number[]; slotMap: SlotRoute[] } {
-  const ports: number[] = [];
-  const claims: SlotClaim<number>[] = [];
-  for (const line of text.split("\n")) {
-    if (line === "") continue;
-    const fields = line.split(" ");
-    if (fields.length < 8) continue;
-    const address = fields[1]!;
-    const port = Number(address.slice(address.lastIndexOf(":") + 1, address.includes("@") ? address.indexOf("@") : undefined));
-    if (!Number.isInteger(port)) continue;
-    const flags = fields[2]!.split(",");
-    if (flags.includes("handshake") || flags.includes("noaddr")) continue;
-    ports.push(port);
-    if (!flags.includes("master")) continue;
-    const epoch = Number(fields[6]);
-    for (let i = 8; i < fields.length; i++) {
-      const token = fields[i]!;
-      if (token.startsWith("[")) continue;
-      const dash = token.indexOf("-");
-      const first = Number(dash < 0 ? token : token.slice(0, dash));
-      const last = Math.min(dash < 0 ? first : Number(token.slice(dash + 1)), CLUSTER_SLOTS - 1);
-      if (first <= last) claims.push({ first, last, epoch, owner: port });
-    }
-  }
-  return { ports, slotMap: mergeRoutes(settleSlotClaims(claims).map(({ first, last, owner }) => ({ first, last, port: owner }))) };
-}
-
 // ---- what a run reports -----------------------------------------------------------------------
 
 /** The writer's figures for CONTRACTS §8 `writes`, an outage still open at `nowUs` included. */
@@ -786,36 +617,3 @@ export function writerSummary(s: ClusterWriterState, nowUs: number): { acked: nu
   };
 }
 
-/**
- * CONTRACTS §8 `writes.lost`: the acknowledged keys whose value is absent from, or different in,
- * the data of the final owner of their slot. `finalValueOf` reads that owner's data (see
- * `finalValueInCluster`). Keys come back in the order they were acknowledged first.
- */
-export function lostWrites(ackedByKey: Readonly<Record<string, string>>, finalValueOf: (key: string) => string | undefined): string[] {
-  const lost: string[] = [];
-  for (const key of Object.keys(ackedByKey)) if (finalValueOf(key) !== ackedByKey[key]) lost.push(key);
-  return lost;
-}
-
-/** A key's value at the final owner of its slot; `slot` is the key's hash slot, when the caller knows it. */
-export type FinalValueOf = (key: string, slot?: number) => string | undefined;
-
-/**
- * Reads a key from the final owner of its slot among `nodes` (the live ones): the master that
- * serves the slot in its own table with the highest config epoch — the claim Redis Cluster's
- * epochs make win once the partitions heal.
- */
-export function finalValueInCluster(nodes: readonly ClusterNodeState[]): FinalValueOf {
-  // Each live master claims the slots of its own table; the first node wins a tie.
-  const claims: SlotClaim<ClusterNodeState>[] = [];
-  for (const node of nodes) {
-    const me = node.nodes[node.myId];
-    if (me === undefined || node.replication.masterHost !== null) continue;
-    for (const [first, last] of rangesOwnedInTable(node.slotOwner, node.myId)) claims.push({ first, last, epoch: me.configEpoch, owner: node });
-  }
-  const runs = settleSlotClaims(claims);
-  return (key, slot = keyHashSlot(key)) => {
-    const i = runHolding(runs, slot);
-    return i < 0 ? undefined : runs[i]!.owner.data[key];
-  };
-}
