@@ -17,6 +17,7 @@ import {
   type ReplicationState,
   type ReplBacklog,
 } from "../src/replication/index";
+import { replCommand, replSetCommand } from "../src/replication/stream";
 import { mark, promote, replicaOf, replicationHost, write, writes, type HostOptions, type HostScript, type HostState } from "./replication-host";
 
 // ---- helpers -------------------------------------------------------------------------------------
@@ -315,6 +316,11 @@ describe("offsets", () => {
         expect(replCommandBytes({ op: "set", key, value })).toBe(respSet(key, value));
         const arg = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
         expect(replCommandBytes({ op: "del", key })).toBe(Buffer.byteLength(`*2\r\n${arg("DEL")}${arg(key)}`));
+        // A command made for the stream carries that count (the backlog and replicas read it).
+        expect(replSetCommand(key, value).bytes).toBe(respSet(key, value));
+        for (const fields of [{ op: "set", key, value }, { op: "del", key }, { op: "publish", channel: key, message: value }, { op: "ping" }, { op: "select", db: 0 }] as const) {
+          expect(replCommand(fields)).toEqual({ ...fields, bytes: replCommandBytes(fields) });
+        }
       }),
     );
     // Lengths of every digit count, 1 to 7.

@@ -1,5 +1,6 @@
 import type { ClusterNodeState } from "../cluster/state";
 import { CLUSTER_SLOTS } from "../redis-constants";
+import { disjointWhenSorted } from "../cluster/slot-claims";
 import { clusterNodesOf, isUp } from "./views";
 import { msOf, type Finding, type RunView } from "./findings";
 
@@ -74,13 +75,12 @@ export function checkSlotOwnerEpochUnique(run: RunView): Finding[] {
   const masters = clusterNodesOf(run).filter(({ pid }) => isUp(run, pid));
   // Almost always no two masters claim a slot: then their ranges, sorted, do not overlap and no
   // slot needs a look.
-  const claimed: (readonly [number, number])[] = [];
+  const claimed: { first: number; last: number }[] = [];
   for (const { state } of masters) {
     const me = state.nodes[state.myId];
-    if (me !== undefined && state.replication.masterHost === null) claimed.push(...me.slots);
+    if (me !== undefined && state.replication.masterHost === null) for (const [first, last] of me.slots) claimed.push({ first, last });
   }
-  claimed.sort((a, b) => a[0] - b[0]);
-  if (claimed.every(([first], i) => i === 0 || first > claimed[i - 1]![1])) return findings;
+  if (disjointWhenSorted(claimed.sort((a, b) => a.first - b.first))) return findings;
   masters.forEach(({ pid, state }, owner) => {
     const me = state.nodes[state.myId];
     if (me === undefined || state.replication.masterHost !== null) return;

@@ -31,8 +31,8 @@ export interface SlotRun<T> {
 export function settleSlotClaims<T>(claims: readonly SlotClaim<T>[]): SlotRun<T>[] {
   // Array.prototype.sort is stable: claims that start on the same slot stay in listed order.
   const sorted = [...claims].sort((a, b) => a.first - b.first);
-  const disjoint = sorted.every((c, i) => Number.isInteger(c.first) && Number.isInteger(c.last) && c.first >= 0 && c.last < CLUSTER_SLOTS && (i === 0 || c.first > sorted[i - 1]!.last));
-  if (disjoint) return sorted.filter((c) => c.first <= c.last).map(({ first, last, owner }) => ({ first, last, owner }));
+  const whole = sorted.every((c) => Number.isInteger(c.first) && Number.isInteger(c.last) && c.first >= 0 && c.last < CLUSTER_SLOTS);
+  if (whole && disjointWhenSorted(sorted)) return sorted.filter((c) => c.first <= c.last).map(({ first, last, owner }) => ({ first, last, owner }));
 
   const winner = new Int32Array(CLUSTER_SLOTS).fill(-1);
   claims.forEach((c, index) => {
@@ -50,6 +50,12 @@ export function settleSlotClaims<T>(claims: readonly SlotClaim<T>[]): SlotRun<T>
     start = slot;
   }
   return runs;
+}
+
+/** Whether ranges sorted by their first slot leave no slot to two of them. */
+export function disjointWhenSorted(sorted: readonly { readonly first: number; readonly last: number }[]): boolean {
+  for (let i = 1; i < sorted.length; i++) if (sorted[i]!.first <= sorted[i - 1]!.last) return false;
+  return true;
 }
 
 /** The index of the run holding `slot` among sorted, disjoint runs (binary search), or -1. */

@@ -1,6 +1,7 @@
 import { CLUSTER_SLOTS } from "../redis-constants";
 import type { SlotRanges } from "./slots";
 import { unwrapRecorded } from "../trace/patch-recorder";
+import type { SlotRun } from "./slot-claims";
 
 /**
  * A node's slot table (clusterState.slots): the owner of each of the 16384 slots, or null.
@@ -110,17 +111,10 @@ export function sameSlotOwners(aOrProxy: SlotTable, bOrProxy: SlotTable): boolea
   return true;
 }
 
-/** A run of consecutive slots with one owner (or none). */
-export interface SlotOwnerRun {
-  readonly first: number;
-  readonly last: number;
-  readonly owner: string | null;
-}
-
 /** The table as runs of one owner, in slot order: a settled cluster's table is a handful of them. */
-export function slotOwnerRuns(tableOrProxy: SlotTable): SlotOwnerRun[] {
+export function slotOwnerRuns(tableOrProxy: SlotTable): SlotRun<string | null>[] {
   const table = unwrapRecorded(tableOrProxy);
-  const runs: SlotOwnerRun[] = [];
+  const runs: SlotRun<string | null>[] = [];
   let first = 0;
   let owner = slotOwnerOf(table, 0);
   const visit = (slot: number, o: string | null): void => {

@@ -47,7 +47,7 @@ export interface BacklogBlock {
   /** Offset of the block's first byte. */
   firstOffset: number;
   bytes: number;
-  /** Its commands in stream order: each starts where the one before it ends (replCommandBytes). */
+  /** Its commands in stream order: each starts where the one before it ends (its `bytes` on). */
   commands: ReplCommand[];
 }
 

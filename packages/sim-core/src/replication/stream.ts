@@ -24,8 +24,8 @@ export type ReplCommandFields =
 
 /**
  * A command in the stream: its fields and `bytes`, what it adds to master_repl_offset
- * (replCommandBytes), counted once when it is made — the master's backlog and every replica's
- * count it again, and a command is never changed.
+ * (replCommandBytes). The bytes are counted once, when the command is made: a command is never
+ * changed, and the master's backlog and every replica's read them instead of counting again.
  */
 export type ReplCommand = ReplCommandFields & { readonly bytes: number };
 
